@@ -1,0 +1,39 @@
+# PST Perpustakaan: `make run` serves the site, `make test` runs the suite.
+# Both set up .venv from requirements.txt first (again whenever it changes).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+export FLASK_APP := wsgi
+
+.PHONY: run test bench check clean-venv
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+# A secret key for local development, generated once into the instance folder.
+instance/config.py:
+	@mkdir -p instance
+	@umask 077 && $(BIN)/python -c 'import secrets; print(f"SECRET_KEY = {secrets.token_hex(32)!r}")' > $@
+	@echo "Generated a SECRET_KEY in $@"
+
+run: $(STAMP) instance/config.py
+	APP_ENV=development $(BIN)/flask offices check
+	APP_ENV=development $(BIN)/flask db upgrade
+	APP_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/flask offices check
+
+clean-venv:
+	rm -rf $(VENV)

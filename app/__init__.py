@@ -1,0 +1,107 @@
+"""PST Perpustakaan: the library service of BPS offices, one microsite per office."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from sqlalchemy import event
+
+from app import config as settings
+from app.config import PROJECT_ROOT
+from app.extensions import csrf, db, migrate
+from app.offices import load_offices
+
+log = logging.getLogger(__name__)
+
+
+class ConfigurationError(RuntimeError):
+    """The application is configured in a way that must not be served."""
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; refuse to start on a bad key or a broken office profile."""
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None) or settings.instance_path()
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(settings.from_environment())
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config)
+
+    _check_environment(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_database(app)
+
+    app.extensions["offices"] = load_offices(Path(app.config["OFFICES_DIR"]))
+    site_office = app.config["SITE_OFFICE"]
+    if site_office and site_office not in app.extensions["offices"]:
+        known = ", ".join(sorted(app.extensions["offices"]))
+        raise ConfigurationError(f"SITE_OFFICE={site_office!r} is not an office profile (known: {known})")
+
+    db.init_app(app)
+    # Batch mode lets Alembic alter tables on SQLite, which lacks most ALTER TABLE forms.
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+
+    from app import errors, security, site
+    from app.standard import views as standard
+
+    security.init_app(app)
+    errors.init_app(app)
+    site.init_app(app)
+
+    if not site_office:
+        app.register_blueprint(standard.directory)
+    site.register_office_blueprint(app, standard.bp)
+
+    _sqlite_pragmas(app)
+    return app
+
+
+def _check_environment(app: Flask) -> None:
+    env = app.config["APP_ENV"]
+    if env not in settings.ENVIRONMENTS:
+        raise ConfigurationError(f"APP_ENV={env!r} must be one of {', '.join(settings.ENVIRONMENTS)}")
+    key = app.config.get("SECRET_KEY") or ""
+    weak = key.strip().lower() in settings.DEFAULT_SECRET_KEYS or len(key) < 16
+    if weak and env == "production":
+        raise ConfigurationError(
+            "SECRET_KEY is missing or a placeholder; set a long random value in the "
+            "environment (python -c 'import secrets; print(secrets.token_hex(32))')")
+    if not key:
+        # Development and tests may run without a configured key: use a throwaway one.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        if env == "development":
+            log.warning("SECRET_KEY not set; sessions will not survive a restart")
+
+
+def _configure_database(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = Path(app.instance_path) / "pst.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """Put SQLite in WAL mode with foreign keys on, for every pooled connection."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    with app.app_context():
+        event.listen(db.engine, "connect", on_connect)

@@ -1,0 +1,49 @@
+"""Office microsites: which office a request is for, and URLs that carry it.
+
+Office pages live under ``/<office_slug>/…``; with ``SITE_OFFICE`` set they live at
+``/…`` for that one office.  Views read the office from ``g.office`` and build URLs
+with ``url_for`` without naming the office: it is filled in here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, current_app, g
+
+from app.offices import Office
+
+
+def offices() -> dict[str, Office]:
+    """All offices of this deployment, by slug."""
+    return current_app.extensions["offices"]
+
+
+def init_app(app: Flask) -> None:
+    site_office = app.config["SITE_OFFICE"]
+
+    @app.url_value_preprocessor
+    def pull_office(endpoint, values):
+        if site_office:
+            g.office = offices()[site_office]
+        elif values and "office_slug" in values:
+            g.office = offices().get(values.pop("office_slug")) or abort(404)
+
+    @app.url_defaults
+    def add_office(endpoint, values):
+        if site_office:
+            values.pop("office_slug", None)
+            return
+        if "office_slug" in values or not app.url_map.is_endpoint_expecting(endpoint, "office_slug"):
+            return
+        office = g.get("office")
+        if office is not None:
+            values["office_slug"] = office.slug
+
+    @app.context_processor
+    def inject_office():
+        return {"office": g.get("office"), "site_office": site_office}
+
+
+def register_office_blueprint(app: Flask, blueprint: Blueprint) -> None:
+    """Mount a per-office blueprint under /<office_slug> (or at / for one office)."""
+    prefix = "" if app.config["SITE_OFFICE"] else "/<office_slug>"
+    app.register_blueprint(blueprint, url_prefix=prefix)

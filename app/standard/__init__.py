@@ -1,0 +1,1 @@
+"""The public service standard of each office, and the directory of offices."""

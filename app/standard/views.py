@@ -1,0 +1,41 @@
+"""Views for the office directory and each office's service standard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, render_template, request
+
+from app.hours import status_at
+from app.offices import WEEKDAY_NAMES_ID, directory as group_offices
+from app.site import offices
+
+directory = Blueprint("directory", __name__)
+bp = Blueprint("standard", __name__)
+
+#: The six public components of a service standard, in the order of PermenPANRB 15/2014.
+COMPONENTS = (
+    ("persyaratan", "Persyaratan"),
+    ("prosedur", "Sistem, Mekanisme, dan Prosedur"),
+    ("waktu", "Jangka Waktu Penyelesaian"),
+    ("biaya", "Biaya/Tarif"),
+    ("produk", "Produk Pelayanan"),
+    ("pengaduan", "Penanganan Pengaduan, Saran, dan Masukan"),
+)
+
+
+@directory.get("/")
+def index():
+    """All offices grouped by province, filtered by name."""
+    query = " ".join(request.args.get("q", "").split())[:100]
+    now = current_app.config["CLOCK"]()
+    groups = group_offices(offices(), query)
+    statuses = {o.slug: status_at(o, now) for _, members in groups for o in members}
+    return render_template("standard/index.html", groups=groups, query=query,
+                           statuses=statuses, total=len(offices()))
+
+
+@bp.get("/")
+def office():
+    """The office's service standard for its library service."""
+    status = status_at(g.office, current_app.config["CLOCK"]())
+    return render_template("standard/office.html", status=status, components=COMPONENTS,
+                           weekdays=WEEKDAY_NAMES_ID)

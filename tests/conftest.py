@@ -1,0 +1,144 @@
+"""Shared fixtures: a fresh app, database and instance folder per test.
+
+Set TEST_DATABASE_URL (e.g. postgresql://127.0.0.1:5432/test) to run the suite on
+PostgreSQL: each test then gets its own schema in that database.  Without it the
+suite runs on SQLite files under pytest's tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.config import database_url
+from app.extensions import db
+
+TEST_DATABASE_URL = database_url(os.environ.get("TEST_DATABASE_URL"))
+OFFICES_DIR = Path(__file__).resolve().parent.parent / "offices"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-quic"]
+
+
+def pytest_report_header(config):
+    if TEST_DATABASE_URL:
+        return f"database: PostgreSQL ({sa.make_url(TEST_DATABASE_URL).render_as_string()})"
+    return "database: SQLite only (set TEST_DATABASE_URL to run on PostgreSQL too)"
+
+
+def fixed_clock(*args, zone: str = "Asia/Jakarta"):
+    """A CLOCK for the app that always answers the given local time."""
+    moment = datetime(*args, tzinfo=ZoneInfo(zone))
+    return lambda: moment
+
+
+@pytest.fixture
+def database_uri(tmp_path):
+    """A database of this test's own: a SQLite file, or a PostgreSQL schema."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(TEST_DATABASE_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path, database_uri):
+    """Build an app for this test with extra config; tables are created."""
+    made = []
+
+    def factory(**config):
+        settings = {
+            "APP_ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "test-" + "k" * 40,
+            "SQLALCHEMY_DATABASE_URI": database_uri,
+            "INSTANCE_PATH": tmp_path / "instance",
+            "OFFICES_DIR": str(OFFICES_DIR),
+            "SITE_OFFICE": None,
+            "SERVER_NAME": None,
+        }
+        settings.update(config)
+        app = create_app(settings)
+        with app.app_context():
+            db.create_all()
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# ----------------------------------------------------------------- browser harness
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a loopback port in a background thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,66 @@
+"""Small helpers for reading pages the way a person does."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self.headings: list[int] = []
+        self._skip = 0
+        self._href: str | None = None
+        self._link_text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "style", "title"):
+            self._skip += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "a" and attrs.get("href"):
+            self._href, self._link_text = attrs["href"], []
+        if tag in ("p", "li", "div", "tr", "td", "th", "dt", "dd", "h1", "h2", "h3", "br", "span"):
+            self.text.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "title"):
+            self._skip -= 1
+        if tag == "a" and self._href is not None:
+            self.links.append((" ".join("".join(self._link_text).split()), self._href))
+            self._href = None
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self.text.append(data)
+        if self._href is not None:
+            self._link_text.append(data)
+
+
+def read_page(html: str | bytes) -> _Page:
+    if isinstance(html, bytes):
+        html = html.decode("utf-8")
+    page = _Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def visible_text(html: str | bytes) -> str:
+    """The page's text as a person reads it, whitespace collapsed."""
+    return " ".join("".join(read_page(html).text).split())
+
+
+def all_steps(groups):
+    """Every step text of a requirements/procedure tree, depth first."""
+    def walk(steps):
+        for step in steps:
+            yield step.text
+            yield from walk(step.steps)
+    for group in groups:
+        yield from walk(group.steps)

@@ -1,0 +1,73 @@
+"""In a real browser: an office page as a person sees it, and printed to PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from app.offices import load_offices
+from tests.conftest import OFFICES_DIR
+from tests.helpers import all_steps
+
+pytestmark = pytest.mark.browser
+
+
+def squash(text: str) -> str:
+    """Collapse whitespace, and re-join words the PDF broke at a hyphen."""
+    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text))
+
+
+def test_office_page_in_chromium_and_printed_to_pdf(live_server, page):
+    office = load_offices(OFFICES_DIR)["majenekab"]
+    page.goto(f"{live_server}/")
+    page.get_by_label("Cari kantor").fill("majene")
+    page.get_by_role("button", name="Cari").click()
+    page.get_by_role("link", name="BPS Kabupaten Majene").click()
+    page.wait_for_url(f"{live_server}/majenekab/")
+
+    heading = page.get_by_role("heading", level=1)
+    assert "STANDAR PELAYANAN\nPerpustakaan" in heading.inner_text()  # kicker is upper-cased by CSS
+    assert page.get_by_text("No. SK: 014a/KGP TAHUN 2023").is_visible()
+    assert page.get_by_role("link", name="bps7601@bps.go.id").get_attribute("href") == "mailto:bps7601@bps.go.id"
+    # The print button is an enhancement: shown once the external script runs.
+    assert page.get_by_role("button", name="Cetak standar pelayanan").is_visible()
+
+    # Keyboard: the first Tab lands on the visible skip link, which moves focus to the content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Langsung ke konten utama")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#konten"
+
+    # The table of contents jumps to a component.
+    page.get_by_role("link", name="Biaya/Tarif").click()
+    assert page.evaluate("location.hash") == "#biaya"
+
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=False)))
+    text = squash(" ".join(p.extract_text() for p in pdf.pages))
+    box = pdf.pages[0].mediabox
+    assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4 in points
+    assert "014a/KGP TAHUN 2023" in text
+    for step in all_steps(office.standard.requirements + office.standard.procedure):
+        assert squash(step) in text, step
+    assert "Tidak dipungut biaya" in text
+    assert "bps7601@bps.go.id" in text
+    assert "Daftar isi" not in text and "Daftar kantor" not in text  # no navigation on paper
+    assert "Langsung ke konten utama" not in text
+    assert len(pdf.pages) <= 6
+
+
+def test_page_fits_a_phone_screen(live_server, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/musibanyuasinkab/")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        assert page.get_by_role("table").is_visible()
+    finally:
+        context.close()
