@@ -27,10 +27,17 @@ instance/config.py:
 run: $(STAMP) instance/config.py
 	APP_ENV=development $(BIN)/flask offices check
 	APP_ENV=development $(BIN)/flask db upgrade
+	APP_ENV=development $(BIN)/flask catalogue demo --if-empty
+	APP_ENV=development $(BIN)/flask users demo
 	APP_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Figures, not pass/fail tests: search at 100k publications, watermark cost.
+bench: $(STAMP)
+	$(BIN)/python -m bench.bench_search --count $(or $(BENCH_COUNT),100000)
+	$(BIN)/python -m bench.bench_watermark
 
 check: $(STAMP)
 	$(BIN)/flask offices check

@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from app import config as settings
 from app.config import PROJECT_ROOT
-from app.extensions import csrf, db, migrate
+from app.extensions import csrf, db, login_manager, migrate
 from app.offices import load_offices
 
 log = logging.getLogger(__name__)
@@ -52,19 +52,32 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    login_manager.init_app(app)
 
     from app import errors, security, site
+    from app.accounts import cli as accounts_cli, views as accounts
+    from app.catalogue import cli as catalogue_cli, indexing
+    from app.catalogue import views as catalogue
     from app.standard import views as standard
 
     security.init_app(app)
     errors.init_app(app)
     site.init_app(app)
+    indexing.init_app(app)
 
     if not site_office:
         app.register_blueprint(standard.directory)
+        app.register_blueprint(catalogue.everywhere)
+    app.register_blueprint(accounts.bp)
     site.register_office_blueprint(app, standard.bp)
+    site.register_office_blueprint(app, catalogue.bp)
+    app.cli.add_command(catalogue_cli.catalogue)
+    app.cli.add_command(accounts_cli.users)
 
     _sqlite_pragmas(app)
+    if app.config["SEARCH_SYNC_ON_START"]:
+        with app.app_context():
+            log.info("Search index: %s", indexing.sync())
     return app
 
 
@@ -72,6 +85,10 @@ def _check_environment(app: Flask) -> None:
     env = app.config["APP_ENV"]
     if env not in settings.ENVIRONMENTS:
         raise ConfigurationError(f"APP_ENV={env!r} must be one of {', '.join(settings.ENVIRONMENTS)}")
+    secure = app.config["SECURE_COOKIES"]
+    secure = env == "production" if secure is None else bool(secure)
+    app.config.update(SESSION_COOKIE_SECURE=secure, REMEMBER_COOKIE_SECURE=secure,
+                      PREFERRED_URL_SCHEME="https" if secure else "http")
     key = app.config.get("SECRET_KEY") or ""
     weak = key.strip().lower() in settings.DEFAULT_SECRET_KEYS or len(key) < 16
     if weak and env == "production":

@@ -50,7 +50,7 @@ def _flag(name: str, default: bool) -> bool:
 def from_environment() -> dict:
     """Settings for this process, from the environment."""
     env = os.environ.get("APP_ENV", "production").strip().lower()
-    secure_cookies = _flag("SECURE_COOKIES", env == "production")
+    secure = os.environ.get("SECURE_COOKIES")
     return {
         #: production, development or testing; only the last two run without a real key.
         "APP_ENV": env,
@@ -65,17 +65,18 @@ def from_environment() -> dict:
         "SITE_NAME": "PST Perpustakaan",
         #: Largest request body accepted (uploads of PDFs by staff are the largest).
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)),
-        "SESSION_COOKIE_SECURE": secure_cookies,
+        #: Secure flag on cookies; None means "on in production" (decided by the factory).
+        "SECURE_COOKIES": None if secure is None else _flag("SECURE_COOKIES", True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
         #: CSRF tokens live as long as the session, so a kiosk form left open still posts.
         "WTF_CSRF_TIME_LIMIT": None,
         #: Send HSTS (only behind HTTPS).
         "HSTS": _flag("HSTS", False),
+        #: Check the search index against the database when the app starts.
+        "SEARCH_SYNC_ON_START": _flag("SEARCH_SYNC_ON_START", True),
         #: Callable returning the current aware datetime.
         "CLOCK": utcnow,
     }

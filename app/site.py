@@ -7,14 +7,20 @@ with ``url_for`` without naming the office: it is filled in here.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, g
+from flask import Blueprint, Flask, abort, current_app, g, url_for
 
 from app.offices import Office
+from app.timeutil import format_date_id, format_local
 
 
 def offices() -> dict[str, Office]:
     """All offices of this deployment, by slug."""
     return current_app.extensions["offices"]
+
+
+def home_url() -> str:
+    """The front page: the directory, or the office page of a one-office site."""
+    return url_for("standard.office") if current_app.config["SITE_OFFICE"] else url_for("directory.index")
 
 
 def init_app(app: Flask) -> None:
@@ -38,9 +44,19 @@ def init_app(app: Flask) -> None:
         if office is not None:
             values["office_slug"] = office.slug
 
+    @app.template_filter("date_id")
+    def date_id(value):
+        return format_date_id(value) if value else ""
+
+    @app.template_filter("local_time")
+    def local_time(value):
+        """A stored UTC time in the current office's zone (WIB when there is no office)."""
+        office = g.get("office")
+        return format_local(value, office.timezone if office else "Asia/Jakarta") if value else ""
+
     @app.context_processor
     def inject_office():
-        return {"office": g.get("office"), "site_office": site_office}
+        return {"office": g.get("office"), "site_office": site_office, "home_url": home_url}
 
 
 def register_office_blueprint(app: Flask, blueprint: Blueprint) -> None:

@@ -97,6 +97,24 @@ def app(make_app):
 
 
 @pytest.fixture
+def make_user(app):
+    """Create an account; returns its id.  Verified unless told otherwise."""
+    from app.accounts.models import User
+    from app.timeutil import utcnow_naive
+
+    def factory(email="pengguna@contoh.id", name="Siti Rahmawati", password="rahasia-123",
+                role="user", office=None, verified=True):
+        with app.app_context():
+            user = User(name=name, email=User.normalise_email(email), role=role, office=office,
+                        verified_at=utcnow_naive() if verified else None)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+    return factory
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

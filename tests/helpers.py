@@ -64,3 +64,20 @@ def all_steps(groups):
             yield from walk(step.steps)
     for group in groups:
         yield from walk(group.steps)
+
+
+def csrf_from(html: str | bytes) -> str:
+    """The CSRF token of the first form on a page."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8")
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = "rahasia-123", next_url: str | None = None):
+    """Log in through the real form (with its CSRF token)."""
+    url = "/akun/masuk" + (f"?next={next_url}" if next_url else "")
+    token = csrf_from(client.get(url).data)
+    return client.post(url, data={"email": email, "password": password, "csrf_token": token})

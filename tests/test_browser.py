@@ -71,3 +71,48 @@ def test_page_fits_a_phone_screen(live_server, browser):
         assert page.get_by_role("table").is_visible()
     finally:
         context.close()
+
+
+def test_search_open_log_in_and_read_the_pdf(app, live_server, page, make_user, tmp_path):
+    """Search from an office page, open a result, log in, read the stamped PDF."""
+    from tests.test_catalogue import ROWS, write_csv
+    from tests import pdf_samples
+
+    folder = tmp_path / "pdf"
+    folder.mkdir()
+    (folder / "majene-2024.pdf").write_bytes(pdf_samples.report_pdf(pages=3))
+    result = app.test_cli_runner().invoke(args=["catalogue", "import", str(write_csv(tmp_path / "k.csv", ROWS[:1])),
+                                                "--pdf-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    make_user(email="rina@contoh.id", name="Rina Oktaviani")
+
+    page.goto(f"{live_server}/majenekab/")
+    page.get_by_role("link", name="Katalog", exact=True).click()
+    page.get_by_label("Kata kunci").fill("kependudukan majene")
+    page.get_by_role("button", name="Cari").click()
+    assert page.get_by_text("1 publikasi untuk").is_visible()
+    page.get_by_role("link", name="Kabupaten Majene Dalam Angka 2024").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Kabupaten Majene Dalam Angka 2024"
+
+    page.get_by_role("link", name="Masuk", exact=True).last.click()
+    page.get_by_label("Alamat email").fill("rina@contoh.id")
+    page.get_by_label("Kata sandi").fill("rahasia-123")
+    page.get_by_role("button", name="Masuk").click()
+    assert page.get_by_text("Selamat datang, Rina Oktaviani.").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == "Kabupaten Majene Dalam Angka 2024"
+
+    with page.expect_response(lambda r: "/berkas/" in r.url) as served:
+        page.get_by_role("button", name="Baca online").click()
+    response = served.value
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline")
+    # Chromium hands an inline PDF to its viewer, which keeps the bytes to itself; fetch
+    # the same URL again with the page's own cookies to read what it showed.
+    assert "/berkas/" in page.url
+    again = page.request.get(page.url)
+    assert again.ok and again.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(again.body()))
+    assert len(reader.pages) == 3
+    for pdf_page in reader.pages:
+        assert "Rina Oktaviani <rina@contoh.id>" in squash(pdf_page.extract_text())

@@ -1,0 +1,1 @@
+"""User accounts: one account across all offices; staff belong to one office."""

@@ -1,0 +1,1 @@
+"""The catalogue: publications, search, detail, reading and watermarked download."""

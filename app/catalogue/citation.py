@@ -1,0 +1,117 @@
+"""Citations of a publication: APA text, BibTeX and RIS (no Flask).
+
+The author of a BPS publication is the office as a corporate body, e.g.
+"Badan Pusat Statistik Kabupaten Majene", which is also the publisher.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class CitationData:
+    """What a citation needs, independent of the database model."""
+
+    author: str              # corporate author, e.g. "Badan Pusat Statistik Kabupaten Majene"
+    title: str
+    year: int | None
+    publisher: str
+    place: str | None = None
+    catalogue_number: str | None = None
+    publication_number: str | None = None
+    issn: str | None = None
+    isbn: str | None = None
+    url: str | None = None
+    language: str = "id"
+    abstract: str = ""
+    subjects: tuple[str, ...] = ()
+    release_date: date | None = None
+    pages: int | None = None
+
+
+def apa(c: CitationData) -> str:
+    """APA 7 reference as plain text (the title is italicised by the page)."""
+    year = c.year if c.year else "t.t."
+    parts = [f"{c.author}. ({year}). {c.title}"]
+    numbers = [f"No. Katalog {c.catalogue_number}"] if c.catalogue_number else []
+    if c.publication_number:
+        numbers.append(f"No. Publikasi {c.publication_number}")
+    if numbers:
+        parts[0] += f" ({'; '.join(numbers)})"
+    parts[0] += "."
+    if c.publisher and c.publisher != c.author:
+        parts.append(f"{c.publisher}.")
+    if c.url:
+        parts.append(c.url)
+    return " ".join(parts)
+
+
+def _bibtex_escape(value: str) -> str:
+    value = value.replace("\\", r"\textbackslash{}")
+    value = re.sub(r"([{}&%$#_])", r"\\\1", value)
+    return value.replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
+
+
+def bibtex_key(c: CitationData, ident: int | str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", c.title).encode("ascii", "ignore").decode()
+    first_word = next((w for w in re.findall(r"[A-Za-z]+", ascii_title) if len(w) > 3), "pub")
+    return f"bps{c.year or 'nd'}{first_word.lower()}{ident}"
+
+
+def bibtex(c: CitationData, ident: int | str) -> str:
+    """A BibTeX @book entry with the corporate author protected by braces."""
+    fields = [("author", "{" + _bibtex_escape(c.author) + "}"), ("title", _bibtex_escape(c.title))]
+    if c.year:
+        fields.append(("year", str(c.year)))
+    fields.append(("publisher", _bibtex_escape(c.publisher)))
+    if c.place:
+        fields.append(("address", _bibtex_escape(c.place)))
+    if c.isbn:
+        fields.append(("isbn", c.isbn))
+    if c.issn:
+        fields.append(("issn", c.issn))
+    notes = []
+    if c.catalogue_number:
+        notes.append(f"No. Katalog {c.catalogue_number}")
+    if c.publication_number:
+        notes.append(f"No. Publikasi {c.publication_number}")
+    if notes:
+        fields.append(("note", _bibtex_escape("; ".join(notes))))
+    if c.url:
+        fields.append(("url", c.url))
+    fields.append(("language", {"en": "english"}.get(c.language, "indonesian")))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@book{{{bibtex_key(c, ident)},\n{body}\n}}\n"
+
+
+def ris(c: CitationData) -> str:
+    """An RIS record (TY BOOK), CRLF line ends as the format asks."""
+    lines = [("TY", "BOOK"), ("AU", c.author), ("TI", c.title)]
+    if c.year:
+        lines.append(("PY", str(c.year)))
+    if c.release_date:
+        lines.append(("DA", c.release_date.strftime("%Y/%m/%d")))
+    lines.append(("PB", c.publisher))
+    if c.place:
+        lines.append(("CY", c.place))
+    if c.isbn or c.issn:
+        lines.append(("SN", c.isbn or c.issn))
+    if c.catalogue_number:
+        lines.append(("M1", f"No. Katalog {c.catalogue_number}"))
+    if c.publication_number:
+        lines.append(("M2", f"No. Publikasi {c.publication_number}"))
+    for subject in c.subjects:
+        lines.append(("KW", subject))
+    if c.abstract:
+        lines.append(("AB", " ".join(c.abstract.split())))
+    if c.pages:
+        lines.append(("SP", str(c.pages)))
+    lines.append(("LA", {"en": "English"}.get(c.language, "Indonesian")))
+    if c.url:
+        lines.append(("UR", c.url))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)

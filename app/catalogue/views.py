@@ -1,0 +1,222 @@
+"""Catalogue pages: search, detail, citations, reading and watermarked download."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import unicodedata
+from datetime import timedelta
+
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
+                   send_file, url_for)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.catalogue import citation
+from app.catalogue.indexing import pdf_store, search_index
+from app.catalogue.models import FORMAT_LABELS, LANGUAGE_LABELS, Publication, SoftcopyAccess
+from app.extensions import db
+from app.pdf import watermark
+from app.search import SearchQuery
+from app.site import offices
+from app.timeutil import format_local, utcnow_naive
+
+bp = Blueprint("catalogue", __name__)
+everywhere = Blueprint("catalogue_all", __name__)
+
+FIELDS = {"all": "Semua", "title": "Judul", "subject": "Subjek", "number": "No. Katalog / ISSN / ISBN"}
+SORTS = {"relevance": "Relevansi", "newest": "Terbaru", "title": "Judul (A–Z)"}
+#: A read/download link works for its owner this long after the button was pressed.
+ACCESS_LINK_LIFETIME = timedelta(hours=1)
+PER_PAGE = 20
+
+
+def _ints(values: list[str]) -> tuple[int, ...]:
+    return tuple(int(v) for v in values if v.isdigit() and len(v) == 4)
+
+
+def _clean(values: list[str], limit: int = 10) -> tuple[str, ...]:
+    return tuple(" ".join(v.split())[:80] for v in values[:limit] if v.strip())
+
+
+def query_from_args(args, office_slug: str | None) -> SearchQuery:
+    """A SearchQuery from the page's query string; odd values fall back to defaults."""
+    page = args.get("page", "1")
+    return SearchQuery(
+        text=args.get("q", "")[:2000],
+        field=args.get("field") if args.get("field") in FIELDS else "all",
+        office=office_slug if office_slug else (args.get("office") if args.get("office") in offices() else None),
+        years=_ints(args.getlist("year")),
+        subjects=_clean(args.getlist("subject")),
+        formats=tuple(f for f in args.getlist("format") if f in ("softcopy", "hardcopy")),
+        sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
+        page=min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1,
+        per_page=PER_PAGE,
+    )
+
+
+@bp.app_template_global()
+def search_url(**changes) -> str:
+    """The current search with some parameters changed (back to page 1 unless given)."""
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [value]
+    return url_for(request.endpoint, **args)
+
+
+@bp.app_template_global()
+def toggle_url(key: str, value) -> str:
+    """The current search with one facet value switched on or off."""
+    value = str(value)
+    values = request.args.getlist(key)
+    values = [v for v in values if v != value] if value in values else values + [value]
+    return search_url(**{key: values or None})
+
+
+def render_search(office_slug: str | None):
+    query = query_from_args(request.args, office_slug)
+    results = search_index().search(query)
+    ids = [hit.id for hit in results.hits]
+    rows = {p.id: p for p in db.session.scalars(select(Publication).where(Publication.id.in_(ids)))}
+    hits = [(hit, rows[hit.id]) for hit in results.hits if hit.id in rows]
+    return render_template("catalogue/search.html", results=results, hits=hits, query=query,
+                           fields=FIELDS, sorts=SORTS, format_labels=FORMAT_LABELS,
+                           all_offices=offices(), args=request.args)
+
+
+@bp.get("/catalogue")
+def search():
+    """Search this office's catalogue."""
+    return render_search(g.office.slug)
+
+
+@everywhere.get("/catalogue")
+def search_all():
+    """Search the catalogues of every office."""
+    return render_search(None)
+
+
+def get_publication(publication_id: int) -> Publication:
+    publication = db.session.get(Publication, publication_id)
+    if publication is None or publication.office != g.office.slug:
+        abort(404)
+    return publication
+
+
+def citation_data(publication: Publication) -> citation.CitationData:
+    office = g.office
+    author = office.name.replace("BPS ", "Badan Pusat Statistik ", 1)
+    return citation.CitationData(
+        author=author, title=publication.title, year=publication.year, publisher=author,
+        place=office.address.split(",")[-1].strip() if office.address else None,
+        catalogue_number=publication.catalogue_number,
+        publication_number=publication.publication_number, issn=publication.issn,
+        isbn=publication.isbn, language=publication.language, abstract=publication.abstract,
+        subjects=tuple(publication.subjects or ()), release_date=publication.release_date,
+        pages=publication.pages,
+        url=url_for("catalogue.detail", publication_id=publication.id, _external=True),
+    )
+
+
+@bp.get("/catalogue/<int:publication_id>")
+def detail(publication_id: int):
+    """All metadata, availability, citation and the read/download buttons."""
+    publication = get_publication(publication_id)
+    return render_template("catalogue/detail.html", publication=publication,
+                           apa=citation.apa(citation_data(publication)),
+                           format_labels=FORMAT_LABELS, language_labels=LANGUAGE_LABELS)
+
+
+@bp.get("/catalogue/<int:publication_id>/sitasi.<any(bib, ris):kind>")
+def cite(publication_id: int, kind: str):
+    """The citation as a BibTeX or RIS file."""
+    publication = get_publication(publication_id)
+    data = citation_data(publication)
+    if kind == "bib":
+        body, mimetype = citation.bibtex(data, publication.id), "application/x-bibtex"
+    else:
+        body, mimetype = citation.ris(data), "application/x-research-info-systems"
+    return current_app.response_class(
+        body, mimetype=f"{mimetype}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="publikasi-{publication.id}.{kind}"'})
+
+
+@bp.post("/catalogue/<int:publication_id>/<any(baca, unduh):action>")
+@login_required
+def request_softcopy(publication_id: int, action: str):
+    """Log a read or download, then send the user to their stamped copy."""
+    publication = get_publication(publication_id)
+    if not publication.has_softcopy:
+        flash("Publikasi ini tidak tersedia dalam bentuk softcopy.", "error")
+        return redirect(url_for(".detail", publication_id=publication.id))
+    if not current_user.is_verified:
+        flash("Verifikasi alamat email Anda terlebih dahulu untuk membaca atau mengunduh softcopy.", "error")
+        return redirect(url_for(".detail", publication_id=publication.id))
+    access = SoftcopyAccess(token=new_token(), kind="read" if action == "baca" else "download",
+                            user_id=current_user.id, publication_id=publication.id,
+                            office=publication.office)
+    db.session.add(access)
+    db.session.commit()
+    return redirect(url_for(".softcopy", publication_id=publication.id, token=access.token), code=303)
+
+
+def new_token() -> str:
+    """A short download id, easy to read aloud from a printed page."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def download_name(publication: Publication, token: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", publication.title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80] or "publikasi"
+    return f"{slug}-{token}.pdf"
+
+
+@bp.get("/catalogue/<int:publication_id>/berkas/<token>")
+@login_required
+def softcopy(publication_id: int, token: str):
+    """The stamped PDF of a logged access, for its owner only."""
+    publication = get_publication(publication_id)
+    access = db.session.scalars(select(SoftcopyAccess).where(SoftcopyAccess.token == token[:16])).first()
+    if (access is None or access.user_id != current_user.id or access.publication_id != publication.id
+            or utcnow_naive() - access.created_at > ACCESS_LINK_LIFETIME or not publication.has_softcopy):
+        abort(404)
+    try:
+        source = pdf_store().path(publication.pdf_sha256)
+    except (ValueError, FileNotFoundError):
+        current_app.logger.error("Softcopy of publication %s is missing from the store", publication.id)
+        abort(404)
+    verb = "Dibaca" if access.kind == "read" else "Diunduh"
+    lines = [
+        f"{verb} oleh {current_user.name} <{current_user.email}> · "
+        f"{format_local(access.created_at, g.office.timezone)} · {g.office.name} · ID {access.token}",
+        "PST Perpustakaan BPS · untuk penggunaan pribadi, dilarang menyebarluaskan tanpa menyebut sumber",
+    ]
+    output = io.BytesIO()
+    watermark(source, output, lines)
+    output.seek(0)
+    response = send_file(output, mimetype="application/pdf", as_attachment=access.kind == "download",
+                         download_name=download_name(publication, access.token), max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    # The browser's own PDF viewer needs to run in this document.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+    return response
+
+
+@bp.get("/staf/akses-softcopy")
+@login_required
+def accesses():
+    """Staff: every read and download of this office's softcopies."""
+    if not current_user.is_staff_of(g.office.slug):
+        abort(403)
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    query = (select(SoftcopyAccess).where(SoftcopyAccess.office == g.office.slug)
+             .order_by(SoftcopyAccess.created_at.desc(), SoftcopyAccess.id.desc()))
+    rows = db.paginate(query, page=page, per_page=50, error_out=False)
+    return render_template("catalogue/accesses.html", rows=rows)
