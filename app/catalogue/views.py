@@ -13,6 +13,7 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.accounts.access import staff_required
 from app.catalogue import citation
 from app.catalogue.indexing import pdf_store, search_index
 from app.catalogue.models import FORMAT_LABELS, LANGUAGE_LABELS, Publication, SoftcopyAccess
@@ -209,11 +210,9 @@ def softcopy(publication_id: int, token: str):
 
 
 @bp.get("/staf/akses-softcopy")
-@login_required
+@staff_required
 def accesses():
     """Staff: every read and download of this office's softcopies."""
-    if not current_user.is_staff_of(g.office.slug):
-        abort(403)
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
     query = (select(SoftcopyAccess).where(SoftcopyAccess.office == g.office.slug)
