@@ -423,3 +423,40 @@ def test_missing_index_is_rebuilt_at_start(make_app, catalogue, app, tmp_path):
             shutil.rmtree(child, ignore_errors=True) if child.is_dir() and not child.is_symlink() else child.unlink()
     fresh = make_app()
     assert "4 publikasi" in visible_text(fresh.test_client().get("/catalogue").data)
+
+
+def test_stale_index_is_repaired_at_start(make_app, app, catalogue):
+    """A change that bypassed the session (raw SQL) is found and indexed at the next start."""
+    import sqlalchemy as sa
+
+    pid = catalogue["Statistik Peternakan Kabupaten Majene 2019"]
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE publication SET title = 'Statistik Perikanan Majene', "
+                                   "updated_at = '2030-01-01 00:00:00' WHERE id = :id"), {"id": pid})
+        db.session.execute(sa.text("DELETE FROM publication WHERE title = 'Kota Sawahlunto Dalam Angka 2024'"))
+        db.session.commit()
+    app.extensions["search_index"].close()
+    fresh = make_app().test_client()
+    assert "Statistik Perikanan Majene" in visible_text(fresh.get("/majenekab/catalogue?q=ikan").data)
+    assert "Kota Sawahlunto Dalam Angka" not in visible_text(fresh.get("/catalogue?q=sawahlunto").data)
+
+
+def test_index_busy_never_reaches_the_user(app, client, catalogue):
+    """While another writer holds the index lock, saving still works; the change lands later."""
+    from whoosh import index as whoosh_index
+
+    search_index = app.extensions["search_index"]
+    search_index.write_timeout = 0.2
+    other_writer = whoosh_index.open_dir(str(search_index.path)).writer()  # the real file lock
+    try:
+        pid = catalogue["Statistik Peternakan Kabupaten Majene 2019"]
+        with app.app_context():
+            db.session.get(Publication, pid).title = "Statistik Perikanan Kabupaten Majene 2019"
+            db.session.commit()  # no exception for the user
+        assert "Tidak ada hasil" in visible_text(client.get("/majenekab/catalogue?q=ikan&field=title").data)
+    finally:
+        other_writer.cancel()
+    with app.app_context():
+        db.session.get(Publication, catalogue["Kabupaten Majene Dalam Angka 2024"]).pages = 313
+        db.session.commit()  # the next write carries the kept change too
+    assert "Statistik Perikanan" in visible_text(client.get("/majenekab/catalogue?q=ikan&field=title").data)
