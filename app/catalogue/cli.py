@@ -24,14 +24,13 @@ def catalogue():
 
 
 def _progress(label: str):
-    """A progress printer for long runs: a line every 5% (or every 2 seconds)."""
-    state = {"last": 0.0, "shown": -1}
+    """A progress printer for long runs: one line per 5% done."""
+    shown = {"step": -1}
 
     def show(done: int, total: int) -> None:
-        now = time.monotonic()
-        step = max(total // 20, 1)
-        if done == total or done // step != state["shown"] and now - state["last"] > 0.2 or now - state["last"] > 2:
-            state.update(last=now, shown=done // step)
+        step = done * 20 // max(total, 1)
+        if step != shown["step"] or done == total:
+            shown["step"] = step
             click.echo(f"  {label}: {done}/{total}", err=True)
     return show
 
