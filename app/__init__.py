@@ -54,7 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from app import errors, security, site
+    from app import errors, mail, security, site
     from app.accounts import cli as accounts_cli, views as accounts
     from app.catalogue import cli as catalogue_cli, indexing
     from app.catalogue import views as catalogue
@@ -62,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     security.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
     site.init_app(app)
     indexing.init_app(app)
 

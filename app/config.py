@@ -8,7 +8,7 @@ environment, never from code.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,11 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 def from_environment() -> dict:
     """Settings for this process, from the environment."""
     env = os.environ.get("APP_ENV", "production").strip().lower()
@@ -63,6 +68,9 @@ def from_environment() -> dict:
         #: Serve a single office at / (a per-office deployment).
         "SITE_OFFICE": os.environ.get("SITE_OFFICE") or None,
         "SITE_NAME": "PST Perpustakaan",
+        #: The site's public address (e.g. https://pst.example.go.id), used for links in
+        #: emails so they never depend on the Host header of a request.
+        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
         #: Largest request body accepted (uploads of PDFs by staff are the largest).
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)),
         #: Secure flag on cookies; None means "on in production" (decided by the factory).
@@ -79,4 +87,53 @@ def from_environment() -> dict:
         "SEARCH_SYNC_ON_START": _flag("SEARCH_SYNC_ON_START", True),
         #: Callable returning the current aware datetime.
         "CLOCK": utcnow,
+        #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to
+        #: trust; rate limits key on the client address, so set it behind a proxy.
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        #: "Remember me" keeps a user logged in this long.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+
+        # ---- accounts: email (see app/mail.py) --------------------------------------
+        #: SMTP server; unset means messages are written to instance/outbox/ instead.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        #: STARTTLS after connecting (port 587); MAIL_USE_SSL is TLS from the start (465).
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or "PST Perpustakaan <no-reply@localhost>",
+        #: Seconds to wait for the SMTP server.
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 15),
+        #: Hand messages to the SMTP server from a background thread, so a page answers in
+        #: the same time whether or not it sent mail (and so never tells who is registered).
+        "MAIL_SEND_IN_BACKGROUND": _flag("MAIL_SEND_IN_BACKGROUND", True),
+
+        # ---- accounts: link lifetimes, in seconds -----------------------------------
+        "VERIFY_EMAIL_MAX_AGE": _int("VERIFY_EMAIL_MAX_AGE", 3 * 24 * 3600),
+        "RESET_PASSWORD_MAX_AGE": _int("RESET_PASSWORD_MAX_AGE", 3600),
+        "CHANGE_EMAIL_MAX_AGE": _int("CHANGE_EMAIL_MAX_AGE", 24 * 3600),
+
+        # ---- accounts: rate limits (Flask-Limiter) ----------------------------------
+        #: Redis shared by every worker, e.g. redis://127.0.0.1:6379/0; unset means each
+        #: process counts on its own (a warning is logged).
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX") or "pst",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        #: If Redis goes away, keep limiting in memory rather than failing requests.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        #: Login attempts from one address (all attempts count).
+        "LIMIT_LOGIN_PER_IP": "20 per minute; 200 per hour",
+        #: Failed logins for one email address, from anywhere.
+        "LIMIT_LOGIN_PER_EMAIL": "10 per 15 minutes",
+        #: Registration attempts from one address (generous: a class may share one).
+        "LIMIT_REGISTER_PER_IP": "30 per hour; 200 per day",
+        #: Accepted requests that send an email (register, resend, reset, change email),
+        #: per client address and per recipient address.
+        "LIMIT_EMAIL_PER_IP": "30 per hour; 200 per day",
+        "LIMIT_EMAIL_PER_ADDRESS": "3 per hour; 10 per day",
+        #: Password checks on the account pages (change password/email, delete), per user.
+        "LIMIT_PASSWORD_CHECK_PER_USER": "10 per 15 minutes",
     }

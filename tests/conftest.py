@@ -7,10 +7,15 @@ suite runs on SQLite files under pytest's tmp_path.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
+import re
+import socket
 import threading
 import uuid
 from datetime import datetime
+from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -160,3 +165,89 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# ----------------------------------------------------------------- email
+
+
+class ReceivedMail:
+    """What a loopback SMTP server received, with helpers to wait and find links."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.logins: list[str] = []
+        self.host, self.port = "127.0.0.1", 0
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+        """Wait until at least ``count`` messages arrived (mail leaves from a thread)."""
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: len(self.messages) >= count, timeout):
+                raise AssertionError(f"expected {count} email(s), got {len(self.messages)}")
+            return list(self.messages)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    def last_to(self, address: str, timeout: float = 10.0) -> EmailMessage:
+        """The newest message to an address, waiting for one if there is none yet."""
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: self.to(address), timeout):
+                raise AssertionError(f"no email to {address}")
+            return self.to(address)[-1]
+
+    @staticmethod
+    def text(message: EmailMessage) -> str:
+        return message.get_body(("plain",)).get_content()
+
+    @staticmethod
+    def html(message: EmailMessage) -> str:
+        return message.get_body(("html",)).get_content()
+
+    @classmethod
+    def link(cls, message: EmailMessage, containing: str) -> str:
+        """The first URL in the plain-text part whose path contains ``containing``."""
+        for url in re.findall(r"https?://\S+", cls.text(message)):
+            if containing in url:
+                return url
+        raise AssertionError(f"no link with {containing!r} in: {cls.text(message)}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; collects what it receives."""
+    from aiosmtpd.controller import Controller
+
+    received = ReceivedMail()
+    received.port = free_port()
+    controller = Controller(received, hostname=received.host, port=received.port)
+    controller.start()
+    try:
+        yield received
+    finally:
+        from app.mail import wait_for_deliveries
+
+        wait_for_deliveries()
+        controller.stop()
+
+
+@pytest.fixture
+def mail_config(smtp_server):
+    """Settings that make an app send its email to the ``smtp_server`` fixture."""
+    return {"MAIL_SERVER": smtp_server.host, "MAIL_PORT": smtp_server.port,
+            "MAIL_FROM": "PST Perpustakaan <pst@bps.invalid>"}
