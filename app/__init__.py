@@ -9,10 +9,11 @@ from typing import Any, Mapping
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as settings
 from app.config import PROJECT_ROOT
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.offices import load_offices
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    _configure_rate_limits(app)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        # Not X-Forwarded-Host: links in emails must never take a host a client chose.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from app import errors, mail, security, site
     from app.accounts import cli as accounts_cli, views as accounts
@@ -101,6 +107,19 @@ def _check_environment(app: Flask) -> None:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         if env == "development":
             log.warning("SECRET_KEY not set; sessions will not survive a restart")
+
+
+def _configure_rate_limits(app: Flask) -> None:
+    """Count in Redis when REDIS_URL is set (shared by every worker), else in memory."""
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        if app.config.get("REDIS_URL"):
+            app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+        else:
+            app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+            if app.config["RATELIMIT_ENABLED"] and app.config["APP_ENV"] != "testing":
+                log.warning("REDIS_URL is not set: rate limits are counted in this process's "
+                            "memory only, so each worker keeps its own count")
+    limiter.init_app(app)
 
 
 def _configure_database(app: Flask) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, render_template
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from app.extensions import limiter
 
 MESSAGES = {
     400: ("Permintaan tidak valid", "Permintaan Anda tidak dapat diproses. Periksa kembali isian Anda lalu coba lagi."),
@@ -23,11 +29,41 @@ def render_error(code: int, detail: str | None = None):
                            message=detail or message), code
 
 
+def retry_after_seconds() -> int | None:
+    """Seconds until the rate limit this request broke lets it through again."""
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return None
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def describe_wait(seconds: int) -> str:
+    """'30 detik', '5 menit', '2 jam' (rounded up, as a person would plan)."""
+    if seconds < 60:
+        return f"{seconds} detik"
+    if seconds < 2 * 3600:
+        return f"{math.ceil(seconds / 60)} menit"
+    return f"{math.ceil(seconds / 3600)} jam"
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "Sesi formulir sudah kedaluwarsa atau tidak sah. "
                                  "Muat ulang halaman lalu kirim kembali isian Anda.")
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(error):
+        """429 saying how long to wait, in words and in Retry-After."""
+        # A limit's own message (e.g. pointing to "Lupa kata sandi") beats the generic one.
+        message = error.description if error.limit.error_message else MESSAGES[429][1]
+        wait = retry_after_seconds()
+        if wait is not None:
+            message = f"{message} Coba lagi dalam {describe_wait(wait)}."
+        response = app.make_response(render_error(429, message))
+        if wait is not None:
+            response.headers["Retry-After"] = str(wait)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error):

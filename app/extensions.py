@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound in :func:`app.create_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,7 @@ login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Silakan masuk terlebih dahulu untuk membuka halaman ini."
 login_manager.login_message_category = "info"
+
+# Storage and switches come from the app's RATELIMIT_* settings (see create_app); the
+# limits themselves are set on the views that need them (app/accounts/limits.py).
+limiter = Limiter(key_func=get_remote_address)
