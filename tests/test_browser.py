@@ -47,7 +47,8 @@ def test_office_page_in_chromium_and_printed_to_pdf(live_server, page):
     page.get_by_role("link", name="Biaya/Tarif").click()
     assert page.evaluate("location.hash") == "#biaya"
 
-    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=False)))
+    printed = page.pdf(format="A4", print_background=False)
+    pdf = PdfReader(io.BytesIO(printed))
     text = squash(" ".join(p.extract_text() for p in pdf.pages))
     box = pdf.pages[0].mediabox
     assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4 in points
@@ -59,6 +60,16 @@ def test_office_page_in_chromium_and_printed_to_pdf(live_server, page):
     assert "Daftar isi" not in text and "Daftar kantor" not in text  # no navigation on paper
     assert "Langsung ke konten utama" not in text
     assert len(pdf.pages) <= 6
+
+    # Chromium (Skia) is one more PDF producer the watermark must handle.
+    from app.pdf import watermark
+
+    stamped = io.BytesIO()
+    watermark(printed, stamped, ["Diunduh oleh Uji Coba <uji@contoh.id> · ID CHROMIUM01"])
+    stamped_pdf = PdfReader(io.BytesIO(stamped.getvalue()))
+    assert len(stamped_pdf.pages) == len(pdf.pages)
+    for stamped_page in stamped_pdf.pages:
+        assert "uji@contoh.id" in stamped_page.extract_text() and "014a/KGP" in squash(text)
 
 
 def test_page_fits_a_phone_screen(live_server, browser):
