@@ -61,7 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from app import errors, mail, security, site
-    from app.accounts import cli as accounts_cli, views as accounts
+    from app.accounts import admin as accounts_admin, cli as accounts_cli, views as accounts
     from app.catalogue import cli as catalogue_cli, indexing
     from app.catalogue import views as catalogue
     from app.standard import views as standard
@@ -76,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(standard.directory)
         app.register_blueprint(catalogue.everywhere)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(accounts_admin.bp)
     site.register_office_blueprint(app, standard.bp)
     site.register_office_blueprint(app, catalogue.bp)
     app.cli.add_command(catalogue_cli.catalogue)
@@ -114,6 +115,11 @@ def _configure_rate_limits(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         if app.config.get("REDIS_URL"):
             app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+            # A storage option rather than RATELIMIT_KEY_PREFIX: the limiter object is
+            # shared by every app of the process and keeps the first app's key prefix.
+            app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+                "key_prefix": app.config["RATELIMIT_REDIS_KEY_PREFIX"], "socket_timeout": 2,
+                "socket_connect_timeout": 2}
         else:
             app.config["RATELIMIT_STORAGE_URI"] = "memory://"
             if app.config["RATELIMIT_ENABLED"] and app.config["APP_ENV"] != "testing":

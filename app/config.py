@@ -119,7 +119,8 @@ def from_environment() -> dict:
         #: process counts on its own (a warning is logged).
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
-        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX") or "pst",
+        #: Prefix of the rate limit keys in Redis (several sites may share one Redis).
+        "RATELIMIT_REDIS_KEY_PREFIX": os.environ.get("RATELIMIT_REDIS_KEY_PREFIX") or "pst-limits",
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
         #: If Redis goes away, keep limiting in memory rather than failing requests.

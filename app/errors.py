@@ -34,7 +34,8 @@ def retry_after_seconds() -> int | None:
     current = limiter.current_limit
     if current is None or not current.breached:
         return None
-    return max(1, math.ceil(current.reset_at - time.time()))
+    # Computed as Flask-Limiter computes its own Retry-After, so the two agree.
+    return max(1, int(current.reset_at - time.time()))
 
 
 def describe_wait(seconds: int) -> str:

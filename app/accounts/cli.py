@@ -83,6 +83,17 @@ def list_users():
         click.echo(f"{user.email:40} {user.role:6} {user.office or '-':18} {verified}{state}")
 
 
+@users.command("purge-unverified")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Delete user accounts registered longer ago than this and never verified.")
+@with_appcontext
+def purge_unverified(days: int):
+    """Delete accounts never verified (the retention the privacy statement promises)."""
+    from app.accounts.operations import purge_unverified as purge
+
+    click.echo(f"Deleted {purge(days)} unverified account(s) older than {days} days.")
+
+
 @users.command("demo")
 @with_appcontext
 def demo_accounts():

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
+from functools import cache
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -13,6 +17,28 @@ from app.extensions import db
 from app.timeutil import utcnow_naive
 
 ROLES = ("user", "staff", "admin")
+ROLE_LABELS = {"user": "Pengguna", "staff": "Staf", "admin": "Administrator"}
+
+#: What PST asks its users about their occupation (the guest book's categories).
+OCCUPATIONS = (
+    "Pelajar/Mahasiswa",
+    "Peneliti/Dosen",
+    "ASN/TNI/Polri",
+    "Pegawai BUMN/BUMD",
+    "Karyawan Swasta",
+    "Wiraswasta",
+    "Lainnya",
+)
+
+#: Version of the privacy statement a user agreed to (templates/accounts/_privacy.html).
+CONSENT_VERSION = "2026-1"
+
+
+@cache
+def _dummy_hash() -> str:
+    # A hash of a password nobody has, checked when an email is unknown, so a failed
+    # login takes as long for an unregistered address as for a registered one.
+    return generate_password_hash("not a real password, only for timing", method="scrypt")
 
 
 class User(UserMixin, db.Model):
@@ -28,7 +54,10 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     #: Stored lower-cased, so uniqueness is case-insensitive on every database.
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: A new address waiting for its owner to follow the link sent to it.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     role: Mapped[str] = mapped_column(String(10), default="user")
     #: The office a staff member works for (slug of an office profile).
@@ -36,6 +65,10 @@ class User(UserMixin, db.Model):
     institution: Mapped[str | None] = mapped_column(String(160))
     occupation: Mapped[str | None] = mapped_column(String(80))
     disabled: Mapped[bool] = mapped_column(default=False)
+    #: When and to which version of the privacy statement the user agreed (UU 27/2022).
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow_naive)
 
     @staticmethod
@@ -44,9 +77,29 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_changed_at = utcnow_naive()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @staticmethod
+    def check_no_password(password: str) -> bool:
+        """Spend the time of a password check for an unknown account; always False."""
+        check_password_hash(_dummy_hash(), password)
+        return False
+
+    def password_fingerprint(self) -> str:
+        """A short keyed digest of the password hash: it changes whenever the password does.
+
+        Reset links and login sessions carry it, so a used reset link and every session
+        opened with the old password stop working once the password changes.
+        """
+        key = current_app.config["SECRET_KEY"].encode()
+        return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:20]
+
+    def get_id(self) -> str:
+        """The session's user id: the row id and the password fingerprint."""
+        return f"{self.id}:{self.password_fingerprint()}"
 
     @property
     def is_active(self) -> bool:  # flask-login refuses to log in inactive users
@@ -55,6 +108,14 @@ class User(UserMixin, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
 
     def is_staff_of(self, office_slug: str) -> bool:
         """Whether this account may use the staff pages of an office."""

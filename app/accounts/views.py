@@ -1,24 +1,44 @@
-"""Log in and log out (registration, verification and reset come with the accounts issue)."""
+"""Account pages: register, verify, log in and out, reset a password, and "Akun saya".
+
+Messages never say whether an address has an account: registering, resending a link and
+asking for a reset answer the same page either way, and the email tells the owner more.
+"""
 
 from __future__ import annotations
 
+import hmac
+import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from app.accounts.forms import LoginForm
-from app.accounts.models import User
+from app.accounts import limits, operations, personal_data
+from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm,
+                                EmailRequestForm, LoginForm, ProfileForm, RegistrationForm,
+                                ResetPasswordForm)
+from app.accounts.models import CONSENT_VERSION, OCCUPATIONS, User
+from app.accounts.operations import LinkState
 from app.extensions import db, login_manager
-from app.site import home_url
+from app.site import home_url, offices
+from app.timeutil import format_local, utcnow_naive
 
 bp = Blueprint("accounts", __name__, url_prefix="/akun")
 
+DOWNLOADS_PER_PAGE = 25
+
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """The user of a session: the row must exist, be enabled and have the same password."""
+    user_id, _, fingerprint = session_id.partition(":")
+    if not user_id.isdigit() or not fingerprint:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.disabled or not hmac.compare_digest(user.password_fingerprint(), fingerprint):
+        return None
+    return user
 
 
 def safe_next(target: str | None) -> str | None:
@@ -29,7 +49,19 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
+@bp.after_request
+def no_store(response):
+    """Account pages hold personal data and one-time links: keep them out of caches."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ------------------------------------------------------------------ log in / out
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
+@limits.login_per_ip
+@limits.login_per_email
 def login():
     """Log in with email and password."""
     next_url = safe_next(request.values.get("next"))
@@ -37,13 +69,24 @@ def login():
         return redirect(next_url or home_url())
     form = LoginForm()
     if form.validate_on_submit():
-        email = User.normalise_email(form.email.data)
-        user = db.session.scalars(select(User).where(User.email == email)).first()
-        if user is not None and user.check_password(form.password.data) and user.is_active:
+        user = operations.find_by_email(form.email.data)
+        matches = (user.check_password(form.password.data) if user is not None
+                   else User.check_no_password(form.password.data))
+        if not matches:
+            limits.mark_failed_login()
+            flash("Email atau kata sandi salah.", "error")
+        elif user.disabled:
+            # Said only to someone who knows the password.
+            flash("Akun ini dinonaktifkan. Hubungi petugas PST bila menurut Anda ini keliru.", "error")
+        else:
             login_user(user, remember=form.remember.data)
+            user.last_login_at = utcnow_naive()
+            db.session.commit()
             flash(f"Selamat datang, {user.name}.", "success")
+            if not user.is_verified:
+                flash("Alamat email Anda belum diverifikasi: buka tautan yang kami kirim untuk "
+                      "membaca dan mengunduh softcopy.", "info")
             return redirect(next_url or home_url())
-        flash("Email atau kata sandi salah.", "error")
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
 
@@ -53,3 +96,268 @@ def logout():
     logout_user()
     flash("Anda telah keluar.", "success")
     return redirect(home_url())
+
+
+# ------------------------------------------------------------------ registration
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+@limits.register_per_ip
+@limits.email_per_ip
+@limits.email_per_address
+def register():
+    """Create an account; the same answer whether or not the address is registered."""
+    if current_user.is_authenticated:
+        return redirect(url_for(".account"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        limits.mark_email_requested()
+        operations.register(name=form.name.data, email=form.email.data, password=form.password.data,
+                            institution=form.institution.data, occupation=form.occupation.data)
+        return redirect(url_for(".sent", kind="pendaftaran"), code=303)
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/terkirim/<any(pendaftaran, verifikasi, 'atur-ulang'):kind>")
+def sent(kind: str):
+    """'Check your mailbox', worded the same for registered and unknown addresses."""
+    return render_template("accounts/sent.html", kind=kind)
+
+
+@bp.get("/verifikasi/<token>")
+def verify_email(token: str):
+    """Follow the link from the verification email (idempotent: a second visit is fine)."""
+    state, user = operations.verify_email(token)
+    return (render_template("accounts/verified.html", state=state.value, verified_user=user,
+                            form=EmailRequestForm()),
+            200 if state is LinkState.OK else 400)
+
+
+@bp.route("/verifikasi/kirim-ulang", methods=["GET", "POST"])
+@limits.email_per_ip
+@limits.email_per_address
+def resend_verification():
+    """Send a new verification link: to the logged-in user, or to an address typed in."""
+    if current_user.is_authenticated:
+        if current_user.is_verified:
+            flash("Alamat email Anda sudah terverifikasi.", "success")
+            return redirect(url_for(".account"))
+        form = ConfirmForm()
+        if form.validate_on_submit():
+            limits.mark_email_requested()
+            operations.send_verification(current_user)
+            flash(f"Tautan verifikasi baru telah dikirim ke {current_user.email}.", "success")
+            return redirect(url_for(".account"))
+        return render_template("accounts/resend.html", form=form)
+    form = EmailRequestForm()
+    if form.validate_on_submit():
+        limits.mark_email_requested()
+        operations.resend_verification(form.email.data)
+        return redirect(url_for(".sent", kind="verifikasi"), code=303)
+    return render_template("accounts/resend.html", form=form)
+
+
+@bp.get("/privasi")
+def privacy():
+    """The personal data statement (UU 27/2022) agreed to when registering."""
+    return render_template("accounts/privacy.html", consent_version=CONSENT_VERSION)
+
+
+# ------------------------------------------------------------------ forgotten password
+
+
+@bp.route("/lupa-kata-sandi", methods=["GET", "POST"])
+@limits.email_per_ip
+@limits.email_per_address
+def forgot_password():
+    """Ask for a reset link; the same answer whether or not the address is registered."""
+    form = EmailRequestForm()
+    if form.validate_on_submit():
+        limits.mark_email_requested()
+        operations.request_password_reset(form.email.data)
+        return redirect(url_for(".sent", kind="atur-ulang"), code=303)
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/atur-ulang/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """The reset link: a form for the new password (the POST changes it, once)."""
+    state, user = operations.user_for_reset(token)
+    if state is not LinkState.OK:
+        return render_template("accounts/reset_invalid.html", state=state.value), 400
+    form = ResetPasswordForm(account_email=user.email)
+    if form.validate_on_submit():
+        operations.set_new_password(user, form.password.data, via_email_link=True)
+        logout_user()
+        flash("Kata sandi baru telah disimpan. Silakan masuk dengan kata sandi tersebut.", "success")
+        return redirect(url_for(".login"), code=303)
+    return render_template("accounts/reset.html", form=form)
+
+
+# ------------------------------------------------------------------ my account
+
+
+def _access_rows(query):
+    """Softcopy accesses with their office's name and local time, for the account pages."""
+    known = offices()
+    rows = []
+    for access in query:
+        office = known.get(access.office)
+        zone = office.timezone if office else "Asia/Jakarta"
+        rows.append({"access": access, "office": office,
+                     "when": format_local(access.created_at, zone)})
+    return rows
+
+
+def _my_accesses():
+    from app.catalogue.models import SoftcopyAccess
+
+    return (select(SoftcopyAccess).where(SoftcopyAccess.user_id == current_user.id)
+            .order_by(SoftcopyAccess.created_at.desc(), SoftcopyAccess.id.desc()))
+
+
+@bp.get("/")
+@login_required
+def account():
+    """My account: profile, downloads, and the places later features will fill."""
+    rows = _access_rows(db.session.scalars(_my_accesses().limit(5)))
+    total = db.session.scalar(select(db.func.count()).select_from(_my_accesses().subquery()))
+    return render_template("accounts/account.html", rows=rows, total_accesses=total,
+                           staff_office=offices().get(current_user.office or ""))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    """Change name, institution and occupation."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.name = form.name.data
+        current_user.institution = form.institution.data
+        current_user.occupation = form.occupation.data
+        db.session.commit()
+        flash("Profil Anda telah disimpan.", "success")
+        return redirect(url_for(".account"), code=303)
+    return render_template("accounts/profile.html", form=form, occupations=OCCUPATIONS)
+
+
+@bp.route("/kata-sandi", methods=["GET", "POST"])
+@login_required
+@limits.password_per_account
+def change_password():
+    """Change the password, after the current one; other sessions end."""
+    form = ChangePasswordForm(account_email=current_user.email)
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            limits.mark_failed_password()
+            form.current_password.errors.append("Kata sandi saat ini salah.")
+        else:
+            user = current_user._get_current_object()
+            operations.set_new_password(user, form.password.data)
+            # The session carries the password's fingerprint: renew it for this device.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)
+            flash("Kata sandi Anda telah diubah. Sesi di perangkat lain telah diakhiri.", "success")
+            return redirect(url_for(".account"), code=303)
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+@limits.password_per_account
+@limits.email_per_ip
+@limits.email_per_address
+def change_email():
+    """Ask to move the account to a new address; it changes once the link is opened."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        new_email = User.normalise_email(form.email.data)
+        if not current_user.check_password(form.current_password.data):
+            limits.mark_failed_password()
+            form.current_password.errors.append("Kata sandi saat ini salah.")
+        elif new_email == current_user.email:
+            form.email.errors.append("Ini alamat email Anda saat ini.")
+        else:
+            limits.mark_email_requested()
+            operations.request_email_change(current_user, new_email)
+            flash(f"Kami telah mengirim tautan konfirmasi ke {new_email}. Alamat email akun Anda "
+                  "berubah setelah tautan itu dibuka.", "success")
+            return redirect(url_for(".account"), code=303)
+    return render_template("accounts/change_email.html", form=form)
+
+
+@bp.post("/email/batal")
+@login_required
+def cancel_email_change():
+    """Withdraw a pending change of address (its link stops working)."""
+    if ConfirmForm().validate_on_submit():
+        operations.cancel_email_change(current_user)
+        flash("Permintaan perubahan alamat email dibatalkan.", "success")
+    return redirect(url_for(".account"), code=303)
+
+
+@bp.route("/email/konfirmasi/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    """The link sent to a new address: a button to confirm (the POST changes it)."""
+    state, user, new_email = operations.user_for_email_change(token)
+    if state is not LinkState.OK:
+        return render_template("accounts/email_change_invalid.html", state=state.value), 400
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if not operations.confirm_email_change(user, new_email):
+            flash("Alamat email ini sudah dipakai akun lain, jadi tidak dapat digunakan.", "error")
+            return render_template("accounts/email_change_invalid.html", state="taken"), 409
+        flash(f"Alamat email akun Anda sekarang {new_email}.", "success")
+        if current_user.is_authenticated and current_user.id == user.id:
+            return redirect(url_for(".account"), code=303)
+        return redirect(url_for(".login"), code=303)
+    return render_template("accounts/confirm_email_change.html", form=form, new_email=new_email)
+
+
+@bp.get("/unduhan")
+@login_required
+def downloads():
+    """Every softcopy this user read or downloaded, newest first."""
+    page = request.args.get("page", "1")
+    page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+    pagination = db.paginate(_my_accesses(), page=page, per_page=DOWNLOADS_PER_PAGE, error_out=False)
+    return render_template("accounts/downloads.html", pagination=pagination,
+                           rows=_access_rows(pagination.items))
+
+
+@bp.get("/data-saya.json")
+@login_required
+def export_data():
+    """Everything held about me, as a JSON file (the right of access, UU 27/2022)."""
+    now = current_app.config["CLOCK"]()
+    data = personal_data.export(current_user, now)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    name = f"data-pribadi-pst-{now.strftime('%Y%m%d')}.json"
+    return current_app.response_class(
+        body, mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/hapus", methods=["GET", "POST"])
+@login_required
+@limits.password_per_account
+def delete_account():
+    """Delete my account after the password; anonymised statistics stay."""
+    form = DeleteAccountForm()
+    if operations.is_last_admin(current_user):
+        flash("Anda satu-satunya administrator. Jadikan pengguna lain administrator sebelum "
+              "menghapus akun ini.", "error")
+        return redirect(url_for(".account"))
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            limits.mark_failed_password()
+            form.current_password.errors.append("Kata sandi salah.")
+        else:
+            user = current_user._get_current_object()
+            logout_user()
+            operations.delete_account(user)
+            flash("Akun Anda dan data pribadinya telah dihapus. Terima kasih telah menggunakan "
+                  "PST Perpustakaan.", "success")
+            return redirect(home_url(), code=303)
+    return render_template("accounts/delete.html", form=form)
+

@@ -1,0 +1,93 @@
+"""Rate limits on the account pages: brute force on passwords, floods of email.
+
+The limits are settings (``LIMIT_*`` in app/config.py) read at request time, counted in
+Redis when REDIS_URL is set. Keys that name a person hold a keyed digest of the email
+address, never the address itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app, g, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from app.accounts.models import User
+from app.extensions import limiter
+
+LOGIN_MESSAGE = ("Terlalu banyak percobaan masuk. Demi keamanan akun, tunggu sebentar lalu coba "
+                 "lagi. Jika Anda lupa kata sandi, gunakan halaman \u201cLupa kata sandi\u201d.")
+EMAIL_MESSAGE = ("Terlalu banyak permintaan email. Tunggu sebentar sebelum meminta lagi, dan periksa "
+                 "juga folder spam atau promosi di kotak surat Anda.")
+PASSWORD_MESSAGE = "Terlalu banyak percobaan kata sandi yang salah. Tunggu sebentar lalu coba lagi."
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def _digest(value: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def submitted_address() -> str:
+    """The address a form names (or the logged-in user's), as a keyed digest."""
+    email = request.form.get("email", "")
+    if not email.strip() and current_user.is_authenticated:
+        email = current_user.email
+    return "address:" + _digest(User.normalise_email(email)[:254])
+
+
+def account_or_address() -> str:
+    """The logged-in account, else the client's address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+def _flagged(flag: str):
+    return lambda response: bool(g.get(flag))
+
+
+def mark_failed_login() -> None:
+    """Count this request against the per-email limit on failed logins."""
+    g.login_failed = True
+
+
+def mark_email_requested() -> None:
+    """Count this request against the limits on sending email."""
+    g.email_requested = True
+
+
+def mark_failed_password() -> None:
+    """Count this request against the per-account limit on wrong passwords."""
+    g.password_failed = True
+
+
+#: Every login attempt from one client address.
+login_per_ip = limiter.limit(_setting("LIMIT_LOGIN_PER_IP"), methods=["POST"],
+                             error_message=LOGIN_MESSAGE)
+#: Failed logins for one email address, wherever they come from.
+login_per_email = limiter.limit(_setting("LIMIT_LOGIN_PER_EMAIL"), key_func=submitted_address,
+                                methods=["POST"], deduct_when=_flagged("login_failed"),
+                                error_message=LOGIN_MESSAGE)
+#: Registrations from one client address.
+register_per_ip = limiter.limit(_setting("LIMIT_REGISTER_PER_IP"), methods=["POST"],
+                                error_message=EMAIL_MESSAGE)
+#: Requests that send an email, shared by every such page: per client, per recipient.
+#: Only accepted forms count, so a typo does not use up a person's allowance.
+email_per_ip = limiter.shared_limit(_setting("LIMIT_EMAIL_PER_IP"), scope="account-email",
+                                    methods=["POST"], deduct_when=_flagged("email_requested"),
+                                    error_message=EMAIL_MESSAGE)
+email_per_address = limiter.shared_limit(_setting("LIMIT_EMAIL_PER_ADDRESS"), scope="account-email-to",
+                                         key_func=submitted_address, methods=["POST"],
+                                         deduct_when=_flagged("email_requested"),
+                                         error_message=EMAIL_MESSAGE)
+#: Wrong current passwords on the account pages, per account.
+password_per_account = limiter.shared_limit(_setting("LIMIT_PASSWORD_CHECK_PER_USER"),
+                                            scope="account-password", key_func=account_or_address,
+                                            methods=["POST"], deduct_when=_flagged("password_failed"),
+                                            error_message=PASSWORD_MESSAGE)

@@ -1,0 +1,243 @@
+"""What the account pages do to accounts, and the emails that go with it.
+
+Every function that may send mail behaves the same whether or not an address is
+registered, as seen from the page: same answer, same work (a password hash either way),
+mail handed to a background thread. Only the mailbox's owner learns more.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from enum import Enum
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts import personal_data, tokens
+from app.accounts.models import CONSENT_VERSION, User
+from app.extensions import db
+from app.mail import external_url, send_email
+from app.timeutil import utcnow_naive
+
+log = logging.getLogger(__name__)
+
+
+class LinkState(Enum):
+    OK = "ok"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalars(select(User).where(User.email == User.normalise_email(email))).first()
+
+
+def _hours(purpose: str) -> int:
+    return max(1, round(tokens.max_age(purpose) / 3600))
+
+
+# ------------------------------------------------------------------ registration
+
+
+def register(*, name: str, email: str, password: str, institution: str, occupation: str) -> None:
+    """Create an unverified account and send its verification link.
+
+    If the address already has an account, nothing is created and its owner gets an
+    email saying so (with a link to set a new password) instead.
+    """
+    email = User.normalise_email(email)
+    existing = find_by_email(email)
+    if existing is None:
+        user = User(name=name, email=email, institution=institution, occupation=occupation,
+                    role="user", consent_at=utcnow_naive(), consent_version=CONSENT_VERSION)
+        user.set_password(password)
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:  # registered in the same instant by another request
+            db.session.rollback()
+            existing = find_by_email(email)
+        else:
+            log.info("Account %s registered", user.id)
+            send_verification(user)
+            return
+    User.check_no_password(password)  # the same work as hashing a new password
+    if existing is not None:
+        send_already_registered(existing)
+
+
+def send_verification(user: User) -> None:
+    token = tokens.make_token("verify-email", user=user.id, email=user.email)
+    send_email(user.email, "Verifikasi alamat email akun PST Perpustakaan", "verify_email",
+               user=user, link=external_url("accounts.verify_email", token=token),
+               hours=_hours("verify-email"))
+
+
+def send_already_registered(user: User) -> None:
+    send_email(user.email, "Anda sudah memiliki akun PST Perpustakaan", "already_registered",
+               user=user, login_link=external_url("accounts.login"),
+               reset_link=external_url("accounts.reset_password", token=reset_token(user)),
+               hours=_hours("reset-password"))
+
+
+def verify_email(token: str) -> tuple[LinkState, User | None]:
+    """Mark the address in a verification link as verified (idempotent)."""
+    try:
+        payload = tokens.read_token("verify-email", token)
+    except tokens.TokenExpired:
+        return LinkState.EXPIRED, None
+    except tokens.TokenInvalid:
+        return LinkState.INVALID, None
+    user = db.session.get(User, payload.get("user")) if isinstance(payload.get("user"), int) else None
+    # A link for an address the account no longer has is dead.
+    if user is None or user.email != payload.get("email"):
+        return LinkState.INVALID, None
+    if user.verified_at is None:
+        user.verified_at = utcnow_naive()
+        db.session.commit()
+        log.info("Account %s verified its email", user.id)
+    return LinkState.OK, user
+
+
+def resend_verification(email: str) -> None:
+    """Send a new verification link if the address has an unverified account."""
+    user = find_by_email(email)
+    if user is not None and not user.is_verified and not user.disabled:
+        send_verification(user)
+
+
+# ------------------------------------------------------------------ passwords
+
+
+def reset_token(user: User) -> str:
+    return tokens.make_token("reset-password", user=user.id, password=user.password_fingerprint())
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link if the address has an account that may log in."""
+    user = find_by_email(email)
+    if user is not None and not user.disabled:
+        send_email(user.email, "Atur ulang kata sandi PST Perpustakaan", "reset_password",
+                   user=user, link=external_url("accounts.reset_password", token=reset_token(user)),
+                   hours=_hours("reset-password"))
+
+
+def user_for_reset(token: str) -> tuple[LinkState, User | None]:
+    """The account a reset link is for, while the link is fresh and unused."""
+    try:
+        payload = tokens.read_token("reset-password", token)
+    except tokens.TokenExpired:
+        return LinkState.EXPIRED, None
+    except tokens.TokenInvalid:
+        return LinkState.INVALID, None
+    user = db.session.get(User, payload.get("user")) if isinstance(payload.get("user"), int) else None
+    # The fingerprint of the password it was made for: once used, the password changed.
+    if user is None or user.disabled or payload.get("password") != user.password_fingerprint():
+        return LinkState.INVALID, None
+    return LinkState.OK, user
+
+
+def set_new_password(user: User, password: str, *, via_email_link: bool = False) -> None:
+    """Change the password (ending every other session) and tell the owner by email."""
+    user.set_password(password)
+    if via_email_link and user.verified_at is None:
+        # The link reached the mailbox: that verifies the address too.
+        user.verified_at = utcnow_naive()
+    db.session.commit()
+    log.info("Account %s changed its password", user.id)
+    send_email(user.email, "Kata sandi PST Perpustakaan Anda telah diubah", "password_changed",
+               user=user, forgot_link=external_url("accounts.forgot_password"))
+
+
+# ------------------------------------------------------------------ email change
+
+
+def request_email_change(user: User, new_email: str) -> None:
+    """Send a confirmation link to the new address; the account changes when it is opened.
+
+    If another account already has the address, its owner is told instead. Either way
+    the request shows as pending, so the page does not say which happened.
+    """
+    new_email = User.normalise_email(new_email)
+    user.pending_email = new_email
+    db.session.commit()
+    other = find_by_email(new_email)
+    if other is not None:
+        send_email(new_email, "Permintaan penggunaan alamat email Anda", "email_in_use",
+                   user=other, forgot_link=external_url("accounts.forgot_password"))
+        return
+    token = tokens.make_token("change-email", user=user.id, email=new_email)
+    send_email(new_email, "Konfirmasi alamat email baru PST Perpustakaan", "change_email",
+               user=user, link=external_url("accounts.confirm_email_change", token=token),
+               hours=_hours("change-email"))
+
+
+def user_for_email_change(token: str) -> tuple[LinkState, User | None, str | None]:
+    try:
+        payload = tokens.read_token("change-email", token)
+    except tokens.TokenExpired:
+        return LinkState.EXPIRED, None, None
+    except tokens.TokenInvalid:
+        return LinkState.INVALID, None, None
+    user = db.session.get(User, payload.get("user")) if isinstance(payload.get("user"), int) else None
+    new_email = payload.get("email")
+    # Only the latest request counts; a confirmed or cancelled one is gone.
+    if user is None or user.disabled or not new_email or user.pending_email != new_email:
+        return LinkState.INVALID, None, None
+    return LinkState.OK, user, new_email
+
+
+def confirm_email_change(user: User, new_email: str) -> bool:
+    """Move the account to its confirmed new address; False if it was taken meanwhile."""
+    old_email = user.email
+    if find_by_email(new_email) is not None:
+        return False
+    user.email, user.pending_email = new_email, None
+    user.verified_at = utcnow_naive()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    log.info("Account %s changed its email address", user.id)
+    send_email(old_email, "Alamat email akun PST Perpustakaan Anda telah diubah", "email_changed",
+               user=user, new_email=new_email)
+    return True
+
+
+def cancel_email_change(user: User) -> None:
+    user.pending_email = None
+    db.session.commit()
+
+
+# ------------------------------------------------------------------ deletion
+
+
+def is_last_admin(user: User) -> bool:
+    if not user.is_admin:
+        return False
+    admins = db.session.scalar(select(func.count()).select_from(User)
+                               .where(User.role == "admin", User.disabled.is_(False)))
+    return admins <= 1
+
+
+def delete_account(user: User) -> None:
+    """Erase the account and its personal data, then say goodbye by email."""
+    email, name, user_id = user.email, user.name, user.id
+    personal_data.erase(user)
+    db.session.commit()
+    log.info("Account %s deleted by its owner", user_id)
+    send_email(email, "Akun PST Perpustakaan Anda telah dihapus", "account_deleted", name=name,
+               register_link=external_url("accounts.register"))
+
+
+def purge_unverified(days: int) -> int:
+    """Delete accounts never verified within ``days`` of registering; returns how many."""
+    cutoff = utcnow_naive() - timedelta(days=days)
+    stale = db.session.scalars(select(User).where(User.verified_at.is_(None), User.role == "user",
+                                                  User.created_at < cutoff)).all()
+    for user in stale:
+        personal_data.erase(user)
+    db.session.commit()
+    return len(stale)
