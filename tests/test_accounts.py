@@ -161,6 +161,16 @@ def test_registering_an_existing_address_reveals_nothing(app, client, make_user,
     assert client.get(path_of(reset)).status_code == 200
 
 
+def test_registering_a_disabled_address_offers_no_dead_link(app, client, make_user, smtp_server):
+    user_id = make_user()
+    with app.app_context():
+        db.session.get(User, user_id).disabled = True
+        db.session.commit()
+    assert register(client, email="pengguna@contoh.id").status_code == 303
+    text = smtp_server.text(smtp_server.last_to("pengguna@contoh.id"))
+    assert "sedang dinonaktifkan" in text and "/akun/atur-ulang/" not in text
+
+
 def test_mixed_case_addresses_are_one_account(app, client, smtp_server):
     register(client, email="Siti.Rahma@Contoh.ID")
     assert user_by_email(app, "siti.rahma@contoh.id") is not None

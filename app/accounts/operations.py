@@ -75,9 +75,10 @@ def send_verification(user: User) -> None:
 
 
 def send_already_registered(user: User) -> None:
+    # A disabled account gets no reset link (it could not be used); the email says why.
+    reset_link = None if user.disabled else external_url("accounts.reset_password", token=reset_token(user))
     send_email(user.email, "Anda sudah memiliki akun PST Perpustakaan", "already_registered",
-               user=user, login_link=external_url("accounts.login"),
-               reset_link=external_url("accounts.reset_password", token=reset_token(user)),
+               user=user, login_link=external_url("accounts.login"), reset_link=reset_link,
                hours=_hours("reset-password"))
 
 
