@@ -17,7 +17,6 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
 from app.search import (
-    FORMATS,
     IndexBusy,
     PublicationDoc,
     SearchIndex,
@@ -172,7 +171,8 @@ def test_number_normalisation():
     assert normalise_number("2087-4234") == normalise_number("2087 4234") == "20874234"
     assert normalise_number("0215-213X") == "0215213x"
     assert number_tokens("1102001.7605") == ["1102001", "11020017605"]
-    assert number_tokens("978-602-438-123-4") == ["978602", "978602438", "978602438123", "9786024381234"]
+    assert number_tokens("76050.2401") == ["76050", "760502401"]
+    assert number_tokens("978-602-438-123-4", prefixes=False) == ["9786024381234"]
     assert number_tokens(None) == []
 
 
@@ -242,7 +242,9 @@ def test_field_number_issn(index, text):
 
 def test_field_number_other_numbers(index):
     assert set(ids(find(index, "1102001.7605", field="number"))) == {1, 2}
-    assert set(ids(find(index, "1102001", field="number"))) == {1, 2, 3}
+    assert set(ids(find(index, "1102001", field="number"))) == {1, 2, 3}  # the series
+    assert set(ids(find(index, "76050", field="number"))) == {1, 2}  # the office
+    assert ids(find(index, "978602", field="number")) == []  # ISBN: whole numbers only
     assert ids(find(index, "76050.2401", field="number")) == [1]
     assert ids(find(index, "978-602-438-123-4", field="number")) == [4]
     assert ids(find(index, "9786024381234", field="number")) == [4]
@@ -314,6 +316,13 @@ def test_hostile_text_never_raises(index, text, field):
     assert res.total >= 0 and len(res.query.text) <= 256
     for hit in res.hits:
         assert "<script>" not in hit.title_html and "<script>" not in hit.snippet_html
+
+
+def test_single_values_instead_of_tuples(index):
+    res = index.search(SearchQuery(text=12, years="2021", subjects="Keuangan", formats="softcopy", page="2x"))
+    assert res.query.years == (2021,) and res.query.subjects == ("Keuangan",)
+    assert res.query.formats == ("softcopy",) and res.query.page == 1 and res.query.text == "12"
+    assert index.search(SearchQuery(years="2021", subjects="Keuangan")).total == 1
 
 
 @pytest.mark.parametrize("sort", ["relevance", "newest", "title", "bogus", None])
@@ -617,6 +626,22 @@ def test_index_busy_when_another_writer_holds_the_lock(fresh):
     assert ids(find(fresh, "revisi")) == [1]
 
 
+def test_index_busy_when_another_rebuild_runs(fresh):
+    from whoosh.util.filelock import FileLock
+
+    lock = FileLock(str(fresh.path.parent / ".search.rebuild.lock"))
+    assert lock.acquire()
+    try:
+        busy = SearchIndex(fresh.path, switch_timeout=0.2)
+        with pytest.raises(IndexBusy):
+            busy.rebuild(CATALOGUE)
+        with pytest.raises(IndexBusy):
+            busy.create()
+    finally:
+        lock.release()
+    assert fresh.doc_count() == 31
+
+
 def test_threads_search_while_another_writes(fresh):
     errors = []
 
@@ -782,8 +807,7 @@ def test_write_in_one_process_is_seen_by_another_within_a_second(fresh):
 
 
 def test_rebuild_in_one_process_is_seen_by_another(fresh):
-    code = CHILD.replace('print("ready", flush=True)', 'print("ready", flush=True)')
-    child = subprocess.Popen([sys.executable, "-c", code, str(fresh.path)], cwd=ROOT,
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(fresh.path)], cwd=ROOT,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "ready"
@@ -798,7 +822,3 @@ def test_rebuild_in_one_process_is_seen_by_another(fresh):
         child.wait()
         child.stdin.close()
         child.stdout.close()
-
-
-def test_formats_constant():
-    assert FORMATS == ("softcopy", "hardcopy")

@@ -145,10 +145,20 @@ def all_docs(offices: dict[str, Office], store: PdfStore, batch: int = 500):
         yield doc_for(publication, offices, store)
 
 
+def docs_by_id(ids: list[int]) -> list[PublicationDoc]:
+    """The current index documents of some publications (for writes made during a rebuild)."""
+    offices, store = current_app.extensions["offices"], pdf_store()
+    docs = []
+    for start in range(0, len(ids), 500):
+        query = select(Publication).where(Publication.id.in_(ids[start:start + 500]))
+        docs.extend(doc_for(p, offices, store) for p in db.session.scalars(query))
+    return docs
+
+
 def rebuild(progress=None) -> int:
     """Rebuild the whole index from the database (atomically replaces the old one)."""
     offices = current_app.extensions["offices"]
-    count = search_index().rebuild(all_docs(offices, pdf_store()), progress=progress)
+    count = search_index().rebuild(all_docs(offices, pdf_store()), progress=progress, refetch=docs_by_id)
     db.session.rollback()  # end the long read transaction
     return count
 
@@ -170,12 +180,8 @@ def sync() -> str:
     gone = [i for i in indexed if i not in rows]
     if not stale and not gone:
         return f"index up to date ({len(rows)} publication(s))"
-    offices, store = current_app.extensions["offices"], pdf_store()
     pending: dict[int, PublicationDoc | None] = {i: None for i in gone}
-    for start in range(0, len(stale), 500):
-        chunk = stale[start:start + 500]
-        for publication in db.session.scalars(select(Publication).where(Publication.id.in_(chunk))):
-            pending[publication.id] = doc_for(publication, offices, store)
+    pending.update((doc.id, doc) for doc in docs_by_id(stale))
     db.session.rollback()
     ok = apply_pending(index, pending)
     state = "updated" if ok else "could not be updated (busy)"
