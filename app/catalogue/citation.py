@@ -33,21 +33,23 @@ class CitationData:
     pages: int | None = None
 
 
-def apa(c: CitationData) -> str:
-    """APA 7 reference as plain text (the title is italicised by the page)."""
+def apa_parts(c: CitationData) -> tuple[str, str, str]:
+    """APA 7 reference split around the title, which a page sets in italics."""
     year = c.year if c.year else "t.t."
-    parts = [f"{c.author}. ({year}). {c.title}"]
     numbers = [f"No. Katalog {c.catalogue_number}"] if c.catalogue_number else []
     if c.publication_number:
         numbers.append(f"No. Publikasi {c.publication_number}")
-    if numbers:
-        parts[0] += f" ({'; '.join(numbers)})"
-    parts[0] += "."
+    after = f" ({'; '.join(numbers)})." if numbers else "."
     if c.publisher and c.publisher != c.author:
-        parts.append(f"{c.publisher}.")
+        after += f" {c.publisher}."
     if c.url:
-        parts.append(c.url)
-    return " ".join(parts)
+        after += f" {c.url}"
+    return f"{c.author}. ({year}). ", c.title, after
+
+
+def apa(c: CitationData) -> str:
+    """APA 7 reference as plain text."""
+    return "".join(apa_parts(c))
 
 
 def _bibtex_escape(value: str) -> str:

@@ -129,7 +129,7 @@ def detail(publication_id: int):
     """All metadata, availability, citation and the read/download buttons."""
     publication = get_publication(publication_id)
     return render_template("catalogue/detail.html", publication=publication,
-                           apa=citation.apa(citation_data(publication)),
+                           apa=citation.apa_parts(citation_data(publication)),
                            format_labels=FORMAT_LABELS, language_labels=LANGUAGE_LABELS)
 
 
