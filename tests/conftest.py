@@ -120,6 +120,21 @@ def make_user(app):
 
 
 @pytest.fixture
+def publication(app, tmp_path):
+    """One Majene publication with a three-page softcopy, imported with the catalogue CLI."""
+    from tests import pdf_samples
+    from tests.test_catalogue import ROWS, write_csv
+
+    folder = tmp_path / "pdf"
+    folder.mkdir()
+    (folder / "majene-2024.pdf").write_bytes(pdf_samples.report_pdf(pages=3))
+    result = app.test_cli_runner().invoke(
+        args=["catalogue", "import", str(write_csv(tmp_path / "k.csv", ROWS[:1])), "--pdf-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    return ROWS[0]["title"]
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -56,6 +56,11 @@ def visible_text(html: str | bytes) -> str:
     return " ".join("".join(read_page(html).text).split())
 
 
+def squash(text: str) -> str:
+    """Collapse whitespace, and re-join words a PDF broke at a hyphen."""
+    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text))
+
+
 def all_steps(groups):
     """Every step text of a requirements/procedure tree, depth first."""
     def walk(steps):

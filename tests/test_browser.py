@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from pypdf import PdfReader
 
 from app.offices import load_offices
 from tests.conftest import OFFICES_DIR
-from tests.helpers import all_steps
+from tests.helpers import all_steps, squash
 
 pytestmark = pytest.mark.browser
-
-
-def squash(text: str) -> str:
-    """Collapse whitespace, and re-join words the PDF broke at a hyphen."""
-    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text))
 
 
 def test_office_page_in_chromium_and_printed_to_pdf(live_server, page):
@@ -84,17 +78,8 @@ def test_page_fits_a_phone_screen(live_server, browser):
         context.close()
 
 
-def test_search_open_log_in_and_read_the_pdf(app, live_server, page, make_user, tmp_path):
+def test_search_open_log_in_and_read_the_pdf(live_server, page, make_user, publication):
     """Search from an office page, open a result, log in, read the stamped PDF."""
-    from tests.test_catalogue import ROWS, write_csv
-    from tests import pdf_samples
-
-    folder = tmp_path / "pdf"
-    folder.mkdir()
-    (folder / "majene-2024.pdf").write_bytes(pdf_samples.report_pdf(pages=3))
-    result = app.test_cli_runner().invoke(args=["catalogue", "import", str(write_csv(tmp_path / "k.csv", ROWS[:1])),
-                                                "--pdf-dir", str(folder)])
-    assert result.exit_code == 0, result.output
     make_user(email="rina@contoh.id", name="Rina Oktaviani")
 
     page.goto(f"{live_server}/majenekab/")

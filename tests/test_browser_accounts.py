@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests import pdf_samples
+from tests.helpers import squash
 
 pytestmark = pytest.mark.browser
 
@@ -16,24 +16,6 @@ pytestmark = pytest.mark.browser
 def app(make_app, mail_config):
     """The live server's app, sending its email to the loopback SMTP server."""
     return make_app(**mail_config)
-
-
-@pytest.fixture
-def publication(app, tmp_path):
-    """One Majene publication with a three-page softcopy, imported with the catalogue CLI."""
-    from tests.test_catalogue import ROWS, write_csv
-
-    folder = tmp_path / "pdf"
-    folder.mkdir()
-    (folder / "majene-2024.pdf").write_bytes(pdf_samples.report_pdf(pages=3))
-    result = app.test_cli_runner().invoke(args=["catalogue", "import", str(write_csv(tmp_path / "k.csv", ROWS[:1])),
-                                                "--pdf-dir", str(folder)])
-    assert result.exit_code == 0, result.output
-    return ROWS[0]["title"]
-
-
-def squash(text: str) -> str:
-    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text))
 
 
 def test_register_verify_log_in_and_download(live_server, page, smtp_server, publication):
