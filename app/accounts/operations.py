@@ -68,7 +68,7 @@ def register(*, name: str, email: str, password: str, institution: str, occupati
 
 
 def send_verification(user: User) -> None:
-    token = tokens.make_token("verify-email", user=user.id, email=user.email)
+    token = tokens.make_token("verify-email", user=user.id, email=tokens.digest(user.email))
     send_email(user.email, "Verifikasi alamat email akun PST Perpustakaan", "verify_email",
                user=user, link=external_url("accounts.verify_email", token=token),
                hours=_hours("verify-email"))
@@ -92,7 +92,7 @@ def verify_email(token: str) -> tuple[LinkState, User | None]:
         return LinkState.INVALID, None
     user = db.session.get(User, payload.get("user")) if isinstance(payload.get("user"), int) else None
     # A link for an address the account no longer has is dead.
-    if user is None or user.email != payload.get("email"):
+    if user is None or tokens.digest(user.email) != payload.get("email"):
         return LinkState.INVALID, None
     if user.verified_at is None:
         user.verified_at = utcnow_naive()
@@ -168,7 +168,7 @@ def request_email_change(user: User, new_email: str) -> None:
         send_email(new_email, "Permintaan penggunaan alamat email Anda", "email_in_use",
                    user=other, forgot_link=external_url("accounts.forgot_password"))
         return
-    token = tokens.make_token("change-email", user=user.id, email=new_email)
+    token = tokens.make_token("change-email", user=user.id, email=tokens.digest(new_email))
     send_email(new_email, "Konfirmasi alamat email baru PST Perpustakaan", "change_email",
                user=user, link=external_url("accounts.confirm_email_change", token=token),
                hours=_hours("change-email"))
@@ -182,11 +182,11 @@ def user_for_email_change(token: str) -> tuple[LinkState, User | None, str | Non
     except tokens.TokenInvalid:
         return LinkState.INVALID, None, None
     user = db.session.get(User, payload.get("user")) if isinstance(payload.get("user"), int) else None
-    new_email = payload.get("email")
     # Only the latest request counts; a confirmed or cancelled one is gone.
-    if user is None or user.disabled or not new_email or user.pending_email != new_email:
+    if (user is None or user.disabled or not user.pending_email
+            or tokens.digest(user.pending_email) != payload.get("email")):
         return LinkState.INVALID, None, None
-    return LinkState.OK, user, new_email
+    return LinkState.OK, user, user.pending_email
 
 
 def confirm_email_change(user: User, new_email: str) -> bool:

@@ -5,9 +5,15 @@ Tokens carry no secret of their own: the signature (SECRET_KEY) makes them unfor
 the timestamp makes them expire, and what they name must still match the account when
 they come back (the same address; for a reset, the same password hash), which makes a
 reset link single-use and a verification link die when the address changes.
+
+A token's payload is readable by anyone who sees the URL (web-server access logs
+included), so it names an address only by a keyed digest, never in clear.
 """
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
@@ -45,6 +51,12 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 def max_age(purpose: str) -> int:
     """How long a token for this purpose stays valid, in seconds."""
     return int(current_app.config[PURPOSES[purpose]])
+
+
+def digest(value: str) -> str:
+    """A short keyed digest of a value (an email address) to put in a token."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def make_token(purpose: str, **payload) -> str:
