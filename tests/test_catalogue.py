@@ -460,3 +460,19 @@ def test_index_busy_never_reaches_the_user(app, client, catalogue):
         db.session.get(Publication, catalogue["Kabupaten Majene Dalam Angka 2024"]).pages = 313
         db.session.commit()  # the next write carries the kept change too
     assert "Statistik Perikanan" in visible_text(client.get("/majenekab/catalogue?q=ikan&field=title").data)
+
+
+def test_staff_access_list_pages(app, catalogue, make_user):
+    staff_id = make_user(email="staf@majene.id", role="staff", office="majenekab")
+    pid = catalogue["Kabupaten Majene Dalam Angka 2024"]
+    with app.app_context():
+        db.session.add_all(SoftcopyAccess(token=f"TOKEN{i:05d}", kind="read", user_id=staff_id,
+                                          publication_id=pid, office="majenekab") for i in range(51))
+        db.session.commit()
+    staff = app.test_client()
+    login(staff, "staf@majene.id")
+    first = staff.get("/majenekab/staf/akses-softcopy")
+    assert "1 / 2" in visible_text(first.data)
+    assert dict(read_page(first.data).links)["Berikutnya →"] == "/majenekab/staf/akses-softcopy?page=2"
+    second = visible_text(staff.get("/majenekab/staf/akses-softcopy?page=2").data)
+    assert "2 / 2" in second and second.count("TOKEN") == 1
