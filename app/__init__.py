@@ -85,7 +85,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _sqlite_pragmas(app)
     if app.config["SEARCH_SYNC_ON_START"]:
         with app.app_context():
-            log.info("Search index: %s", indexing.sync())
+            try:
+                log.info("Search index: %s", indexing.sync())
+            except Exception:  # search must not stop the site; the log says what to run
+                log.exception("Search index check failed; run `flask catalogue reindex`")
     return app
 
 

@@ -1156,11 +1156,15 @@ class SearchIndex:
             old_ix = None
             old_gen = None
             snapshot: dict[int, datetime | None] = {}
-            if old is not None and FileStorage(str(old)).index_exists():
-                old_ix = FileStorage(str(old)).open_index()
-                old_gen = old_ix.latest_generation()
-                with old_ix.searcher() as s:
-                    snapshot = _stored_versions(s)
+            try:
+                if old is not None and FileStorage(str(old)).index_exists():
+                    old_ix = FileStorage(str(old)).open_index()
+                    old_gen = old_ix.latest_generation()
+                    with old_ix.searcher() as s:
+                        snapshot = _stored_versions(s)
+            except Exception:  # a damaged index is what a rebuild is for: build without it
+                log.warning("search index at %s is unreadable; rebuilding from scratch", old, exc_info=True)
+                old_ix, old_gen, snapshot = None, None, {}
             new = self._new_dir()
             try:
                 ix = FileStorage(str(new)).create_index(self.schema())

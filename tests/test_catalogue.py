@@ -476,3 +476,24 @@ def test_staff_access_list_pages(app, catalogue, make_user):
     assert dict(read_page(first.data).links)["Berikutnya →"] == "/majenekab/staf/akses-softcopy?page=2"
     second = visible_text(staff.get("/majenekab/staf/akses-softcopy?page=2").data)
     assert "2 / 2" in second and second.count("TOKEN") == 1
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_broken_index_does_not_stop_the_site(make_app, app, catalogue):
+    """Garbage where the index should be: the site starts, pages work, reindex repairs it."""
+    import shutil
+
+    search_index = app.extensions["search_index"]
+    search_index.close()
+    target = search_index.path.resolve()
+    shutil.rmtree(target)
+    target.mkdir()
+    (target / "_MAIN_1.toc").write_bytes(b"not a whoosh table of contents")
+    fresh = make_app()
+    client = fresh.test_client()
+    assert client.get("/majenekab/").status_code == 200
+    response = client.get("/majenekab/catalogue?q=majene")
+    assert response.status_code == 200 and "Pencarian katalog sedang tidak tersedia" in visible_text(response.data)
+    result = fresh.test_cli_runner().invoke(args=["catalogue", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Kabupaten Majene Dalam Angka 2024" in visible_text(client.get("/majenekab/catalogue?q=majene").data)

@@ -21,7 +21,7 @@ from app.catalogue.models import Publication
 from app.catalogue.storage import PdfStore
 from app.extensions import db
 from app.offices import Office
-from app.search import IndexBusy, PublicationDoc, SearchIndex
+from app.search import IndexBusy, PublicationDoc, SearchIndex, SearchQuery, SearchResults
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,15 @@ def init_app(app: Flask) -> None:
 
 def search_index() -> SearchIndex:
     return current_app.extensions["search_index"]
+
+
+def run_search(query: SearchQuery) -> tuple[SearchResults, bool]:
+    """Results of a search, and whether search works at all (a broken index says False)."""
+    try:
+        return search_index().search(query), True
+    except Exception:  # a damaged index must cost a notice, not a 500
+        log.exception("Search failed; run `flask catalogue reindex`")
+        return SearchResults(0, 1, 1, query.per_page, [], {}, None, query), False
 
 
 def pdf_store() -> PdfStore:
@@ -174,7 +183,10 @@ def sync() -> str:
             log.error("Search index is missing and the catalogue has %d publications: "
                       "run `flask catalogue reindex`", len(rows))
             return "index missing (too large to rebuild at start)"
-        return f"index missing: rebuilt with {rebuild()} publication(s)"
+        try:
+            return f"index missing: rebuilt with {rebuild()} publication(s)"
+        except IndexBusy:  # another worker started the same rebuild a moment earlier
+            return "index missing: another process is rebuilding it"
     indexed = index.stored_versions()
     stale = [i for i, updated in rows.items() if indexed.get(i, ...) != updated]
     gone = [i for i in indexed if i not in rows]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.accounts.access import staff_required
 from app.catalogue import citation
-from app.catalogue.indexing import pdf_store, search_index
+from app.catalogue.indexing import pdf_store, run_search
 from app.catalogue.models import FORMAT_LABELS, LANGUAGE_LABELS, Publication, SoftcopyAccess
 from app.extensions import db
 from app.pdf import watermark
@@ -81,11 +81,12 @@ def toggle_url(key: str, value) -> str:
 
 def render_search(office_slug: str | None):
     query = query_from_args(request.args, office_slug)
-    results = search_index().search(query)
+    results, available = run_search(query)
     ids = [hit.id for hit in results.hits]
     rows = {p.id: p for p in db.session.scalars(select(Publication).where(Publication.id.in_(ids)))}
     hits = [(hit, rows[hit.id]) for hit in results.hits if hit.id in rows]
     return render_template("catalogue/search.html", results=results, hits=hits, query=query,
+                           available=available,
                            fields=FIELDS, sorts=SORTS, format_labels=FORMAT_LABELS,
                            all_offices=offices(), args=request.args)
 
