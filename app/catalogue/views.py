@@ -220,3 +220,8 @@ def accesses():
              .order_by(SoftcopyAccess.created_at.desc(), SoftcopyAccess.id.desc()))
     rows = db.paginate(query, page=page, per_page=50, error_out=False)
     return render_template("catalogue/accesses.html", rows=rows)
+
+
+# The staff editor registers its views on ``bp``; importing it here makes them part
+# of the blueprint wherever the blueprint is used.
+from app.catalogue import staff  # noqa: E402,F401

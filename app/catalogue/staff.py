@@ -1,0 +1,128 @@
+"""Staff pages of the catalogue: list, add, edit and delete the office's publications.
+
+The search index follows every committed change by itself (see ``indexing``).
+"""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.access import staff_required
+from app.catalogue.forms import PDF_MESSAGES, ConfirmDeleteForm, PublicationForm
+from app.catalogue.indexing import pdf_store
+from app.catalogue.models import FORMAT_LABELS, Publication
+from app.catalogue.views import bp, get_publication
+from app.extensions import db
+from app.pdf import PdfError
+
+PER_PAGE = 50
+DUPLICATE_NUMBER = "No. publikasi ini sudah dipakai publikasi lain di kantor ini."
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@bp.get("/staf/katalog")
+@staff_required
+def staff_catalogue():
+    """Staff: the office's publications, last changed first, filtered by title."""
+    q = " ".join(request.args.get("q", "").split())[:200]
+    query = select(Publication).where(Publication.office == g.office.slug)
+    if q:
+        query = query.where(db.func.lower(Publication.title).like(_like(q.lower()), escape="\\"))
+    page = request.args.get("page", "1")
+    page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+    rows = db.paginate(query.order_by(Publication.updated_at.desc(), Publication.id.desc()),
+                       page=page, per_page=PER_PAGE, error_out=False)
+    return render_template("catalogue/staff_list.html", rows=rows, q=q, format_labels=FORMAT_LABELS)
+
+
+def number_taken(number: str | None, publication: Publication | None) -> bool:
+    """Whether another publication of this office already has this publication number."""
+    if not number:
+        return False
+    query = select(Publication.id).where(Publication.office == g.office.slug,
+                                         Publication.publication_number == number)
+    if publication is not None:
+        query = query.where(Publication.id != publication.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def save_publication(form: PublicationForm, publication: Publication | None) -> Publication | None:
+    """Check the form and the upload, then create or update; None (errors on the form) if refused."""
+    fields = form.publication_fields(g.office.slug)
+    upload = form.pdf.data
+    if upload:
+        # The file's content decides everything: its name is never used.
+        try:
+            info = pdf_store().put(upload.read())
+        except PdfError as exc:
+            form.pdf.errors.append(PDF_MESSAGES.get(exc.code, PDF_MESSAGES["corrupt"]))
+        else:
+            if fields is not None:
+                fields.update(pdf_sha256=info.sha256, pdf_size=info.size, pdf_pages=info.page_count)
+    if fields is not None and number_taken(fields["publication_number"], publication):
+        form.publication_number.errors.append(DUPLICATE_NUMBER)
+    if fields is None or form.errors:
+        return None
+    if publication is None:
+        publication = Publication(**fields)
+        db.session.add(publication)
+    else:
+        for key, value in fields.items():
+            if getattr(publication, key) != value:
+                setattr(publication, key, value)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same number saved by someone else a moment ago
+        db.session.rollback()
+        form.publication_number.errors.append(DUPLICATE_NUMBER)
+        return None
+    return publication
+
+
+@bp.route("/staf/katalog/baru", methods=["GET", "POST"])
+@staff_required
+def staff_new():
+    """Staff: add a publication, with or without its softcopy."""
+    form = PublicationForm()
+    if form.validate_on_submit():
+        publication = save_publication(form, None)
+        if publication is not None:
+            flash(f"Publikasi \u201c{publication.title}\u201d ditambahkan.", "success")
+            return redirect(url_for(".staff_catalogue"), code=303)
+    return render_template("catalogue/staff_form.html", form=form, publication=None)
+
+
+@bp.route("/staf/katalog/<int:publication_id>/ubah", methods=["GET", "POST"])
+@staff_required
+def staff_edit(publication_id: int):
+    """Staff: change a publication's metadata or replace its softcopy."""
+    publication = get_publication(publication_id)
+    form = PublicationForm()
+    if request.method == "GET":
+        form.fill_from(publication)
+    elif form.validate_on_submit():
+        if save_publication(form, publication) is not None:
+            flash(f"Perubahan pada \u201c{publication.title}\u201d disimpan.", "success")
+            return redirect(url_for(".staff_catalogue"), code=303)
+    return render_template("catalogue/staff_form.html", form=form, publication=publication)
+
+
+@bp.route("/staf/katalog/<int:publication_id>/hapus", methods=["GET", "POST"])
+@staff_required
+def staff_delete(publication_id: int):
+    """Staff: delete a publication after a confirmation; its access history stays."""
+    publication = get_publication(publication_id)
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit():
+        title = publication.title
+        db.session.delete(publication)
+        db.session.commit()
+        flash(f"Publikasi \u201c{title}\u201d dihapus dari katalog.", "success")
+        return redirect(url_for(".staff_catalogue"), code=303)
+    return render_template("catalogue/staff_delete.html", form=form, publication=publication)
