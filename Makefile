@@ -10,7 +10,7 @@ PORT   ?= 5000
 
 export FLASK_APP := wsgi
 
-.PHONY: run test bench check clean-venv
+.PHONY: run test test-fast bench check clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: $(STAMP) instance/config.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser and multi-worker tests, for a quick check while working.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not workers" $(PYTEST_ARGS)
 
 # Figures, not pass/fail tests: search at 100k publications, watermark cost.
 bench: $(STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import secrets
 from pathlib import Path
@@ -14,9 +15,21 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import config as settings
 from app.config import PROJECT_ROOT
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app import site
 from app.offices import load_offices
 
 log = logging.getLogger(__name__)
+
+#: The features of the site, in the order they plug in.  Each is a package whose
+#: ``init_app(app)`` registers its blueprints and CLI and contributes its links, panels,
+#: personal data and widgets through the registry (app/contrib.py).  Adding a feature
+#: is adding its package here.
+FEATURES = (
+    "app.standard",
+    "app.accounts",
+    "app.catalogue",
+    "app.staff",
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -60,36 +73,34 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Not X-Forwarded-Host: links in emails must never take a host a client chose.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from app import errors, mail, security, site
-    from app.accounts import admin as accounts_admin, cli as accounts_cli, views as accounts
-    from app.catalogue import cli as catalogue_cli, indexing
-    from app.catalogue import views as catalogue
-    from app.standard import views as standard
+    from app import contrib, errors, mail, personal_data, security
 
+    _sqlite_pragmas(app)
+    contrib.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
     site.init_app(app)
-    indexing.init_app(app)
-
-    if not site_office:
-        app.register_blueprint(standard.directory)
-        app.register_blueprint(catalogue.everywhere)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(accounts_admin.bp)
-    site.register_office_blueprint(app, standard.bp)
-    site.register_office_blueprint(app, catalogue.bp)
-    app.cli.add_command(catalogue_cli.catalogue)
-    app.cli.add_command(accounts_cli.users)
-
-    _sqlite_pragmas(app)
-    if app.config["SEARCH_SYNC_ON_START"]:
-        with app.app_context():
-            try:
-                log.info("Search index: %s", indexing.sync())
-            except Exception:  # search must not stop the site; the log says what to run
-                log.exception("Search index check failed; run `flask catalogue reindex`")
+    personal_data.init_app(app)
+    for name in app.config.get("FEATURES") or FEATURES:
+        importlib.import_module(name).init_app(app)
+        contrib.registry(app).features.append(name)
+    _check_office_slugs(app)
+    # Start-up work (e.g. the search index catching up) runs once every feature's
+    # models are known.
+    with app.app_context():
+        for task in contrib.registry(app).start_tasks:
+            task(app)
     return app
+
+
+def _check_office_slugs(app: Flask) -> None:
+    """No office may be named like a path of the site's own pages (/akun, /staf, …)."""
+    taken = site.reserved_words(app)
+    for slug, office in app.extensions["offices"].items():
+        if slug in taken:
+            raise ConfigurationError(f"{office.source}: slug: {slug!r} is a path of the site's own "
+                                     f"pages (taken: {', '.join(sorted(taken))}); rename the file")
 
 
 def _check_environment(app: Flask) -> None:

@@ -8,8 +8,10 @@ environment, never from code.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
+
+from app.clock import system_now
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,11 +25,6 @@ ENVIRONMENTS = ("production", "development", "testing")
 def instance_path() -> Path:
     """The instance folder: INSTANCE_PATH from the environment, else ./instance."""
     return Path(os.environ.get("INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware; tests replace it through ``CLOCK``."""
-    return datetime.now(timezone.utc)
 
 
 def database_url(raw: str | None) -> str | None:
@@ -85,8 +82,8 @@ def from_environment() -> dict:
         "HSTS": _flag("HSTS", False),
         #: Check the search index against the database when the app starts.
         "SEARCH_SYNC_ON_START": _flag("SEARCH_SYNC_ON_START", True),
-        #: Callable returning the current aware datetime.
-        "CLOCK": utcnow,
+        #: Callable returning the current aware datetime: the one clock (app/clock.py).
+        "CLOCK": system_now,
         #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to
         #: trust; rate limits key on the client address, so set it behind a proxy.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
@@ -113,6 +110,9 @@ def from_environment() -> dict:
         "VERIFY_EMAIL_MAX_AGE": _int("VERIFY_EMAIL_MAX_AGE", 3 * 24 * 3600),
         "RESET_PASSWORD_MAX_AGE": _int("RESET_PASSWORD_MAX_AGE", 3600),
         "CHANGE_EMAIL_MAX_AGE": _int("CHANGE_EMAIL_MAX_AGE", 24 * 3600),
+        #: Accounts never verified are erased this many days after registering (the
+        #: retention the privacy statement promises; `flask data purge`).
+        "UNVERIFIED_ACCOUNT_DAYS": _int("UNVERIFIED_ACCOUNT_DAYS", 30),
 
         # ---- accounts: rate limits (Flask-Limiter) ----------------------------------
         #: Redis shared by every worker, e.g. redis://127.0.0.1:6379/0; unset means each

@@ -19,6 +19,11 @@ NAMING_CONVENTION = {
 }
 
 
+#: ``info=PERSONAL`` on a column marks personal data: some feature's personal-data
+#: section (app/contrib.py) must export and erase it, and a test checks that one does.
+PERSONAL = {"personal": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

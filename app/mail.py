@@ -11,12 +11,9 @@ so a developer can open the link in it. Addresses, links and bodies never go to 
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
 import ssl
 import threading
-import unicodedata
-from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
@@ -24,6 +21,9 @@ from typing import Mapping
 from urllib.parse import urljoin
 
 from flask import Flask, current_app, render_template, url_for
+
+from app import clock
+from app.web import slugify
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def build_message(to: str, subject: str, template: str, **context) -> EmailMessa
     message["Subject"] = subject
     message["From"] = config["MAIL_FROM"]
     message["To"] = to
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Date"] = format_datetime(clock.now())
     domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     # RFC 3834: no vacation replies to automatic messages.
@@ -157,8 +157,8 @@ def smtp_send(settings: Mapping, message: EmailMessage) -> None:
 def write_to_outbox(folder: Path, message: EmailMessage) -> Path:
     """Write a message as ``<timestamp>-<slug of subject>.eml``; returns the file."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    base = f"{stamp}-{slugify(str(message['Subject']))}"
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
+    base = f"{stamp}-{slugify(str(message['Subject']), 60, 'email')}"
     data = message.as_bytes()
     for n in range(100):
         path = folder / (f"{base}.eml" if n == 0 else f"{base}-{n}.eml")
@@ -169,9 +169,3 @@ def write_to_outbox(folder: Path, message: EmailMessage) -> Path:
             continue
         return path
     raise FileExistsError(f"no free file name for {base}.eml in {folder}")
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-") or "email"
-

@@ -47,12 +47,6 @@ COMPLAINT_KINDS = {
 
 LEVELS = ("provinsi", "kabupaten", "kota")
 
-#: First path segments the application uses itself; an office cannot take them.
-RESERVED_SLUGS = frozenset(
-    {"static", "catalogue", "katalog", "akun", "account", "staff", "admin", "api",
-     "login", "logout", "health", "favicon.ico", "robots.txt", "sitemap.xml"}
-)
-
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -572,8 +566,6 @@ def parse_profile(data: Any, file_name: str) -> tuple[Office | None, list[Proble
     expected_slug = Path(file_name).stem
     if profile and profile["slug"] and profile["slug"] != expected_slug:
         errors.append(("slug", f"{profile['slug']!r} must equal the file name {expected_slug!r}"))
-    if profile and profile["slug"] in RESERVED_SLUGS:
-        errors.append(("slug", f"{profile['slug']!r} is reserved for the application's own pages"))
     if errors:
         return None, [Problem(file_name, p, m) for p, m in errors]
     std = profile["standard"]

@@ -59,6 +59,19 @@ def init_app(app: Flask) -> None:
         return {"office": g.get("office"), "site_office": site_office, "home_url": home_url}
 
 
+def reserved_words(app: Flask) -> set[str]:
+    """First path segments the site's own pages use (/akun, /staf, /katalog, /static …).
+
+    Read from the URL map, so a new feature's pages are reserved the moment it plugs in.
+    """
+    words = set()
+    for rule in app.url_map.iter_rules():
+        first = rule.rule.lstrip("/").split("/", 1)[0]
+        if first and "<" not in first:
+            words.add(first)
+    return words
+
+
 def register_office_blueprint(app: Flask, blueprint: Blueprint) -> None:
     """Mount a per-office blueprint under /<office_slug> (or at / for one office)."""
     prefix = "" if app.config["SITE_OFFICE"] else "/<office_slug>"

@@ -1,4 +1,6 @@
-"""Shared fixtures: a fresh app, database and instance folder per test.
+"""Shared fixtures: a fresh app, database and instance folder per test, a movable clock,
+factories, a real SMTP server and Chromium.  Each feature's folder (tests/<feature>/)
+adds its own fixtures in its own conftest.py; no test module imports from another.
 
 Set TEST_DATABASE_URL (e.g. postgresql://127.0.0.1:5432/test) to run the suite on
 PostgreSQL: each test then gets its own schema in that database.  Without it the
@@ -11,13 +13,11 @@ import email
 import email.policy
 import os
 import re
-import socket
 import threading
 import uuid
-from datetime import datetime
+from contextlib import contextmanager
 from email.message import EmailMessage
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -26,9 +26,9 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.config import database_url
 from app.extensions import db
+from tests.helpers import OFFICES_DIR, MovableClock, free_port
 
 TEST_DATABASE_URL = database_url(os.environ.get("TEST_DATABASE_URL"))
-OFFICES_DIR = Path(__file__).resolve().parent.parent / "offices"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync",
@@ -41,17 +41,17 @@ def pytest_report_header(config):
     return "database: SQLite only (set TEST_DATABASE_URL to run on PostgreSQL too)"
 
 
-def fixed_clock(*args, zone: str = "Asia/Jakarta"):
-    """A CLOCK for the app that always answers the given local time."""
-    moment = datetime(*args, tzinfo=ZoneInfo(zone))
-    return lambda: moment
-
-
 @pytest.fixture
-def database_uri(tmp_path):
-    """A database of this test's own: a SQLite file, or a PostgreSQL schema."""
+def clock():
+    """The clock every app of this test reads (app/clock.py asks the app's CLOCK)."""
+    return MovableClock()
+
+
+@contextmanager
+def own_database(folder: Path):
+    """A database of one's own: a SQLite file in ``folder``, or a PostgreSQL schema."""
     if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        yield f"sqlite:///{folder / 'test.sqlite3'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(TEST_DATABASE_URL)
@@ -66,21 +66,22 @@ def database_uri(tmp_path):
         admin.dispose()
 
 
-@pytest.fixture
-def make_app(tmp_path, database_uri):
-    """Build an app for this test with extra config; tables are created."""
+@contextmanager
+def app_builder(folder: Path, database_uri: str, clock: MovableClock):
+    """Yields a function that builds apps on one database and instance folder; cleans up."""
     made = []
 
-    def factory(**config):
+    def build(**config):
         settings = {
             "APP_ENV": "testing",
             "TESTING": True,
             "SECRET_KEY": "test-" + "k" * 40,
             "SQLALCHEMY_DATABASE_URI": database_uri,
-            "INSTANCE_PATH": tmp_path / "instance",
+            "INSTANCE_PATH": folder / "instance",
             "OFFICES_DIR": str(OFFICES_DIR),
             "SITE_OFFICE": None,
             "SERVER_NAME": None,
+            "CLOCK": clock,
         }
         settings.update(config)
         app = create_app(settings)
@@ -89,11 +90,35 @@ def make_app(tmp_path, database_uri):
         made.append(app)
         return app
 
-    yield factory
-    for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    try:
+        yield build
+    finally:
+        for app in made:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+@pytest.fixture
+def database_uri(tmp_path):
+    """A database of this test's own."""
+    with own_database(tmp_path) as uri:
+        yield uri
+
+
+@pytest.fixture
+def make_app(tmp_path, database_uri, clock):
+    """Build an app for this test with extra config; tables are created."""
+    with app_builder(tmp_path, database_uri, clock) as build:
+        yield build
+
+
+@pytest.fixture(scope="module")
+def make_module_app(tmp_path_factory):
+    """Build an app shared by the tests of one module, for data they only read."""
+    folder = tmp_path_factory.mktemp("module-app")
+    with own_database(folder) as uri, app_builder(folder, uri, MovableClock()) as build:
+        yield build
 
 
 @pytest.fixture
@@ -105,7 +130,7 @@ def app(make_app):
 def make_user(app):
     """Create an account; returns its id.  Verified unless told otherwise."""
     from app.accounts.models import User
-    from app.timeutil import utcnow_naive
+    from app.clock import utcnow_naive
 
     def factory(email="pengguna@contoh.id", name="Siti Rahmawati", password="rahasia-123",
                 role="user", office=None, verified=True):
@@ -122,16 +147,13 @@ def make_user(app):
 @pytest.fixture
 def publication(app, tmp_path):
     """One Majene publication with a three-page softcopy, imported with the catalogue CLI."""
-    from tests import pdf_samples
-    from tests.test_catalogue import ROWS, write_csv
+    from tests import factories, pdf_samples
 
     folder = tmp_path / "pdf"
     folder.mkdir()
     (folder / "majene-2024.pdf").write_bytes(pdf_samples.report_pdf(pages=3))
-    result = app.test_cli_runner().invoke(
-        args=["catalogue", "import", str(write_csv(tmp_path / "k.csv", ROWS[:1])), "--pdf-dir", str(folder)])
-    assert result.exit_code == 0, result.output
-    return ROWS[0]["title"]
+    factories.import_rows(app, tmp_path, factories.ROWS[:1], folder)
+    return factories.ROWS[0]["title"]
 
 
 @pytest.fixture
@@ -235,12 +257,6 @@ class ReceivedMail:
             if containing in url:
                 return url
         raise AssertionError(f"no link with {containing!r} in: {cls.text(message)}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -1,9 +1,66 @@
-"""Small helpers for reading pages the way a person does."""
+"""Small helpers: reading pages the way a person does, logging in, ports and logs."""
 
 from __future__ import annotations
 
+import logging
 import re
+import socket
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+#: The five real office profiles.
+OFFICES_DIR = Path(__file__).resolve().parent.parent / "offices"
+
+
+class MovableClock:
+    """The app's CLOCK in tests: the real time until set, and movable forward or back."""
+
+    def __init__(self):
+        self.frozen: datetime | None = None
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return (self.frozen or datetime.now(timezone.utc)) + self.offset
+
+    def set(self, *args, zone: str = "Asia/Jakarta") -> "MovableClock":
+        """Stop the clock at a local time, e.g. ``clock.set(2026, 3, 2, 9, 0, zone="Asia/Makassar")``."""
+        self.frozen, self.offset = datetime(*args, tzinfo=ZoneInfo(zone)), timedelta()
+        return self
+
+    def advance(self, **delta) -> "MovableClock":
+        """Move the clock, e.g. ``clock.advance(hours=1, seconds=1)``."""
+        self.offset += timedelta(**delta)
+        return self
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def captured_log(name: str = "app"):
+    """Lines logged under ``name`` (the suite runs with pytest's logging plugin off)."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(record.getMessage())
+
+    logger = logging.getLogger(name)
+    handler, level = Collect(level=logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 class _Page(HTMLParser):
@@ -86,3 +143,33 @@ def login(client, email: str, password: str = "rahasia-123", next_url: str | Non
     url = "/akun/masuk" + (f"?next={next_url}" if next_url else "")
     token = csrf_from(client.get(url).data)
     return client.post(url, data={"email": email, "password": password, "csrf_token": token})
+
+
+def post_form(client, url: str, data: dict, form_url: str | None = None):
+    """Open the page with the form (for its CSRF token), then post it."""
+    token = csrf_from(client.get(form_url or url).data)
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def user_by_email(app, email: str):
+    """The account with this address (detached from the session), or None."""
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+    from app.extensions import db
+
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.email == email)).first()
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
+def logged_in(client) -> bool:
+    """Whether the client's session is logged in (the account page opens)."""
+    return client.get("/akun/").status_code == 200
+
+
+def flash_text(client, response) -> str:
+    """The text of the page a redirect leads to (where its flash message shows)."""
+    return visible_text(client.get(response.headers["Location"]).data)

@@ -1,1 +1,36 @@
-"""User accounts: one account across all offices; staff belong to one office."""
+"""User accounts: one account across all offices; staff belong to one office.
+
+Accounts know no other feature: what other features show on "Akun saya" or keep about
+a person arrives through the registry (app/contrib.py).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from app.web import no_store_blueprint
+
+bp = Blueprint("accounts", __name__, url_prefix="/akun")
+#: Administrators' pages: the list of accounts, roles, verification, disabling.
+staff_bp = Blueprint("users_admin", __name__, url_prefix="/staf/pengguna")
+
+# Account pages hold personal data and one-time links: keep them out of caches.
+no_store_blueprint(bp)
+no_store_blueprint(staff_bp)
+
+
+def init_app(app: Flask) -> None:
+    from app.accounts import cli, personal_data, staff, views  # noqa: F401 (routes)
+    from app.contrib import Link, Widget, registry
+
+    app.register_blueprint(bp)
+    app.register_blueprint(staff_bp)
+    app.cli.add_command(cli.users)
+
+    reg = registry(app)
+    reg.widget(Widget("nav_end", "accounts/_nav.html", lambda: {}, order=90))
+    reg.staff_link(Link("users_admin.index", "Kelola pengguna", order=90, audience="admin", scope="any",
+                        active=("users_admin.",),
+                        description="Cari akun, verifikasi email, nonaktifkan akun, dan atur peran staf."))
+    personal_data.register(reg)
+    app.add_template_global(views.login_next)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.timeutil import utcnow_naive
+from app.clock import utcnow_naive
 
 #: Accounts `make run` creates so a new developer can log in at once.
 DEMO_PASSWORD = "demo-pst-2026"

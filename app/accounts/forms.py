@@ -127,10 +127,6 @@ class ChangeEmailForm(FlaskForm):
     current_password = _current_password_field()
 
 
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token: a button that changes something."""
-
-
 class DeleteAccountForm(FlaskForm):
     current_password = _current_password_field()
     confirm = BooleanField("Saya mengerti bahwa akun dan data pribadi saya dihapus dan tidak dapat "

@@ -13,8 +13,8 @@ from sqlalchemy import CheckConstraint, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.extensions import db
-from app.timeutil import utcnow_naive
+from app.extensions import PERSONAL, db
+from app.clock import utcnow_naive
 
 ROLES = ("user", "staff", "admin")
 ROLE_LABELS = {"user": "Pengguna", "staff": "Staf", "admin": "Administrator"}
@@ -51,19 +51,19 @@ class User(UserMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), info=PERSONAL)
     #: Stored lower-cased, so uniqueness is case-insensitive on every database.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, info=PERSONAL)
     #: A new address waiting for its owner to follow the link sent to it.
-    pending_email: Mapped[str | None] = mapped_column(String(254))
+    pending_email: Mapped[str | None] = mapped_column(String(254), info=PERSONAL)
     password_hash: Mapped[str] = mapped_column(String(255))
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     role: Mapped[str] = mapped_column(String(10), default="user")
     #: The office a staff member works for (slug of an office profile).
     office: Mapped[str | None] = mapped_column(String(40))
-    institution: Mapped[str | None] = mapped_column(String(160))
-    occupation: Mapped[str | None] = mapped_column(String(80))
+    institution: Mapped[str | None] = mapped_column(String(160), info=PERSONAL)
+    occupation: Mapped[str | None] = mapped_column(String(80), info=PERSONAL)
     disabled: Mapped[bool] = mapped_column(default=False)
     #: When and to which version of the privacy statement the user agreed (UU 27/2022).
     consent_at: Mapped[datetime | None] = mapped_column(DateTime)

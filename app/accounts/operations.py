@@ -8,17 +8,16 @@ mail handed to a background thread. Only the mailbox's owner learns more.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from enum import Enum
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts import personal_data, tokens
+from app import clock, personal_data
+from app.accounts import tokens
 from app.accounts.models import CONSENT_VERSION, User
 from app.extensions import db
 from app.mail import external_url, send_email
-from app.timeutil import utcnow_naive
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ def register(*, name: str, email: str, password: str, institution: str, occupati
     existing = find_by_email(email)
     if existing is None:
         user = User(name=name, email=email, institution=institution, occupation=occupation,
-                    role="user", consent_at=utcnow_naive(), consent_version=CONSENT_VERSION)
+                    role="user", consent_at=clock.utcnow_naive(), consent_version=CONSENT_VERSION)
         user.set_password(password)
         db.session.add(user)
         try:
@@ -95,7 +94,7 @@ def verify_email(token: str) -> tuple[LinkState, User | None]:
     if user is None or tokens.digest(user.email) != payload.get("email"):
         return LinkState.INVALID, None
     if user.verified_at is None:
-        user.verified_at = utcnow_naive()
+        user.verified_at = clock.utcnow_naive()
         db.session.commit()
         log.info("Account %s verified its email", user.id)
     return LinkState.OK, user
@@ -144,7 +143,7 @@ def set_new_password(user: User, password: str, *, via_email_link: bool = False)
     user.set_password(password)
     if via_email_link and user.verified_at is None:
         # The link reached the mailbox: that verifies the address too.
-        user.verified_at = utcnow_naive()
+        user.verified_at = clock.utcnow_naive()
     db.session.commit()
     log.info("Account %s changed its password", user.id)
     send_email(user.email, "Kata sandi PST Perpustakaan Anda telah diubah", "password_changed",
@@ -195,7 +194,7 @@ def confirm_email_change(user: User, new_email: str) -> bool:
     if find_by_email(new_email) is not None:
         return False
     user.email, user.pending_email = new_email, None
-    user.verified_at = utcnow_naive()
+    user.verified_at = clock.utcnow_naive()
     try:
         db.session.commit()
     except IntegrityError:
@@ -226,7 +225,7 @@ def is_last_admin(user: User) -> bool:
 def delete_account(user: User) -> None:
     """Erase the account and its personal data, then say goodbye by email."""
     email, name, user_id = user.email, user.name, user.id
-    personal_data.erase(user)
+    personal_data.erase(personal_data.subject_for(user))
     db.session.commit()
     log.info("Account %s deleted by its owner", user_id)
     send_email(email, "Akun PST Perpustakaan Anda telah dihapus", "account_deleted", name=name,
@@ -235,10 +234,8 @@ def delete_account(user: User) -> None:
 
 def purge_unverified(days: int) -> int:
     """Delete accounts never verified within ``days`` of registering; returns how many."""
-    cutoff = utcnow_naive() - timedelta(days=days)
-    stale = db.session.scalars(select(User).where(User.verified_at.is_(None), User.role == "user",
-                                                  User.created_at < cutoff)).all()
-    for user in stale:
-        personal_data.erase(user)
+    from app.accounts.personal_data import purge_unverified as purge
+
+    count = purge(clock.now(), days)
     db.session.commit()
-    return len(stale)
+    return count

@@ -8,55 +8,44 @@ from __future__ import annotations
 
 import hmac
 import json
-from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
-from app.accounts import limits, operations, personal_data
-from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm,
+from app import clock, personal_data
+from app.accounts import bp, limits, operations
+from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm,
                                 EmailRequestForm, LoginForm, ProfileForm, RegistrationForm,
                                 ResetPasswordForm)
 from app.accounts.models import CONSENT_VERSION, OCCUPATIONS, User
 from app.accounts.operations import LinkState
+from app.contrib import account_panels
 from app.extensions import db, login_manager
 from app.site import home_url, offices
-from app.timeutil import format_local, utcnow_naive
-
-bp = Blueprint("accounts", __name__, url_prefix="/akun")
-
-DOWNLOADS_PER_PAGE = 25
+from app.web import ConfirmForm, parse_int, safe_next
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """The user of a session: the row must exist, be enabled and have the same password."""
     user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit() or not fingerprint:
+    user_id = parse_int(user_id, minimum=1, maximum=2**63 - 1)
+    if user_id is None or not fingerprint:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, user_id)
     if user is None or user.disabled or not hmac.compare_digest(user.password_fingerprint(), fingerprint):
         return None
     return user
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only a local path (no scheme, no host, no '//' or backslash tricks) may be followed."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
-
-
-@bp.after_request
-def no_store(response):
-    """Account pages hold personal data and one-time links: keep them out of caches."""
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 # ------------------------------------------------------------------ log in / out
+
+
+def login_next() -> str | None:
+    """Where "Masuk" should come back to: this page, when it is a page worth returning to."""
+    if request.method != "GET" or not request.endpoint or request.endpoint.startswith("accounts."):
+        return None
+    return request.full_path.rstrip("?")
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -80,7 +69,7 @@ def login():
             flash("Akun ini dinonaktifkan. Hubungi petugas PST bila menurut Anda ini keliru.", "error")
         else:
             login_user(user, remember=form.remember.data)
-            user.last_login_at = utcnow_naive()
+            user.last_login_at = clock.utcnow_naive()
             db.session.commit()
             flash(f"Selamat datang, {user.name}.", "success")
             if not user.is_verified:
@@ -197,32 +186,11 @@ def reset_password(token: str):
 # ------------------------------------------------------------------ my account
 
 
-def _access_rows(query):
-    """Softcopy accesses with their office's name and local time, for the account pages."""
-    known = offices()
-    rows = []
-    for access in query:
-        office = known.get(access.office)
-        zone = office.timezone if office else "Asia/Jakarta"
-        rows.append({"access": access, "office": office,
-                     "when": format_local(access.created_at, zone)})
-    return rows
-
-
-def _my_accesses():
-    from app.catalogue.models import SoftcopyAccess
-
-    return (select(SoftcopyAccess).where(SoftcopyAccess.user_id == current_user.id)
-            .order_by(SoftcopyAccess.created_at.desc(), SoftcopyAccess.id.desc()))
-
-
 @bp.get("/")
 @login_required
 def account():
-    """My account: profile, downloads, and the places later features will fill."""
-    rows = _access_rows(db.session.scalars(_my_accesses().limit(5)))
-    total = db.session.scalar(select(db.func.count()).select_from(_my_accesses().subquery()))
-    return render_template("accounts/account.html", rows=rows, total_accesses=total,
+    """My account: profile, what each feature keeps for me, and my data rights."""
+    return render_template("accounts/account.html", panels=account_panels(current_user),
                            staff_office=offices().get(current_user.office or ""))
 
 
@@ -314,23 +282,12 @@ def confirm_email_change(token: str):
     return render_template("accounts/confirm_email_change.html", form=form, new_email=new_email)
 
 
-@bp.get("/unduhan")
-@login_required
-def downloads():
-    """Every softcopy this user read or downloaded, newest first."""
-    page = request.args.get("page", "1")
-    page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
-    pagination = db.paginate(_my_accesses(), page=page, per_page=DOWNLOADS_PER_PAGE, error_out=False)
-    return render_template("accounts/downloads.html", pagination=pagination,
-                           rows=_access_rows(pagination.items))
-
-
 @bp.get("/data-saya.json")
 @login_required
 def export_data():
     """Everything held about me, as a JSON file (the right of access, UU 27/2022)."""
-    now = current_app.config["CLOCK"]()
-    data = personal_data.export(current_user, now)
+    now = clock.now()
+    data = personal_data.export(personal_data.subject_for(current_user), now)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     name = f"data-pribadi-pst-{now.strftime('%Y%m%d')}.json"
     return current_app.response_class(

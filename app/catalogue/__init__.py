@@ -1,1 +1,44 @@
 """The catalogue: publications, search, detail, reading and watermarked download."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from app.web import no_store_blueprint
+
+#: An office's catalogue, under /<office_slug>/katalog.
+bp = Blueprint("catalogue", __name__)
+#: The catalogues of every office at once, at /katalog (not on a one-office site).
+everywhere = Blueprint("catalogue_all", __name__)
+#: Staff pages of an office's catalogue, under /<office_slug>/staf/.
+staff_bp = Blueprint("catalogue_staff", __name__)
+#: The user's own reads and downloads, under /akun/.
+account_bp = Blueprint("catalogue_account", __name__, url_prefix="/akun")
+no_store_blueprint(account_bp)
+
+
+def init_app(app: Flask) -> None:
+    from app import site
+    from app.catalogue import account, cli, indexing, staff, views  # noqa: F401 (routes)
+    from app.contrib import Link, registry
+
+    indexing.init_app(app)
+    site.register_office_blueprint(app, bp)
+    site.register_office_blueprint(app, staff_bp)
+    if not app.config["SITE_OFFICE"]:
+        app.register_blueprint(everywhere)
+    app.register_blueprint(account_bp)
+    app.cli.add_command(cli.catalogue)
+
+    reg = registry(app)
+    reg.nav(Link("catalogue.search", "Katalog", order=20, scope="office", active=("catalogue.",)))
+    reg.nav(Link("catalogue_all.search_all", "Katalog", order=20, scope="site",
+                 when=lambda: not app.config["SITE_OFFICE"]))
+    reg.staff_link(Link("catalogue_staff.index", "Katalog", order=20, audience="staff",
+                        active=("catalogue_staff.index", "catalogue_staff.edit", "catalogue_staff.new",
+                                "catalogue_staff.delete"),
+                        description="Tambah, ubah, dan hapus publikasi serta softcopy-nya."))
+    reg.staff_link(Link("catalogue_staff.accesses", "Akses softcopy", order=30, audience="staff",
+                        active=("catalogue_staff.accesses",),
+                        description="Setiap softcopy yang dibaca atau diunduh, dengan ID unduhannya."))
+    account.register(reg)

@@ -116,6 +116,3 @@ class PublicationForm(FlaskForm):
                 continue
             return None if failed else fields
 
-
-class ConfirmDeleteForm(FlaskForm):
-    """Nothing but the CSRF token: the delete button."""

@@ -22,6 +22,7 @@ from app.catalogue.identifiers import format_issn, valid_isbn, valid_issn
 from app.catalogue.models import FORMATS, Publication
 from app.catalogue.storage import PdfStore
 from app.pdf import PdfError
+from app.text import parse_int
 
 COLUMNS = ("office", "title", "year", "catalogue_number", "publication_number", "issn", "isbn",
            "release_date", "subjects", "language", "abstract", "pages", "format",
@@ -101,9 +102,9 @@ def parse_row(row: dict, offices: Iterable[str]) -> dict:
     if len(fields["abstract"]) > 10_000:
         raise RowError("abstract: longer than 10000 characters")
     pages = (row.get("pages") or "").strip()
-    if pages and (not pages.isdigit() or int(pages) == 0 or int(pages) > 100_000):
+    fields["pages"] = parse_int(pages, minimum=1, maximum=100_000) if pages else None
+    if pages and fields["pages"] is None:
         raise RowError(f"pages: {pages!r} is not a page count")
-    fields["pages"] = int(pages) if pages else None
     fmt = row["format"].strip().lower()
     if fmt not in FORMATS:
         raise RowError(f"format: {fmt!r} must be one of {', '.join(FORMATS)}")

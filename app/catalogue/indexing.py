@@ -48,10 +48,22 @@ def init_app(app: Flask) -> None:
     app.extensions["search_index"] = SearchIndex(instance / "search-index",
                                                  protected_words=protected_words(offices))
     app.extensions["search_deferred"] = {}
+    if app.config["SEARCH_SYNC_ON_START"]:
+        from app.contrib import registry
+
+        registry(app).at_start(sync_at_start)
     if not event.contains(db.session, "after_flush", _collect_changes):
         event.listen(db.session, "after_flush", _collect_changes)
         event.listen(db.session, "after_commit", _apply_changes)
         event.listen(db.session, "after_rollback", _forget_changes)
+
+
+def sync_at_start(app: Flask) -> None:
+    """Repair drift between the index and the database when a process starts."""
+    try:
+        log.info("Search index: %s", sync())
+    except Exception:  # search must not stop the site; the log says what to run
+        log.exception("Search index check failed; run `flask catalogue reindex`")
 
 
 def search_index() -> SearchIndex:

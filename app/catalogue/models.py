@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.timeutil import utcnow_naive
+from app.clock import utcnow_naive
 
 FORMATS = ("softcopy", "hardcopy", "both")
 FORMAT_LABELS = {"softcopy": "Softcopy", "hardcopy": "Hardcopy (tercetak)", "both": "Softcopy dan hardcopy"}

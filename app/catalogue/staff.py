@@ -9,36 +9,48 @@ from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.access import staff_required
-from app.catalogue.forms import PDF_MESSAGES, ConfirmDeleteForm, PublicationForm
+from app.access import staff_required
+from app.catalogue import staff_bp as bp
+from app.catalogue.forms import PDF_MESSAGES, PublicationForm
 from app.catalogue.indexing import pdf_store
-from app.catalogue.models import FORMAT_LABELS, Publication
-from app.catalogue.views import bp, get_publication
+from app.catalogue.models import FORMAT_LABELS, Publication, SoftcopyAccess
+from app.catalogue.views import get_publication
 from app.extensions import db
 from app.pdf import PdfError
+from app.web import ConfirmForm, like_pattern, no_store_blueprint, page_arg, text_arg
 
 PER_PAGE = 50
 DUPLICATE_NUMBER = "No. publikasi ini sudah dipakai publikasi lain di kantor ini."
 
+# Staff pages show readers' names and addresses: never cached.
+no_store_blueprint(bp)
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+
+@bp.before_request
+@staff_required
+def only_staff():
+    """Every page here is for staff of the office (or administrators)."""
 
 
 @bp.get("/staf/katalog")
-@staff_required
-def staff_catalogue():
+def index():
     """Staff: the office's publications, last changed first, filtered by title."""
-    q = " ".join(request.args.get("q", "").split())[:200]
+    q = text_arg(request.args, "q", 200)
     query = select(Publication).where(Publication.office == g.office.slug)
     if q:
-        query = query.where(db.func.lower(Publication.title).like(_like(q.lower()), escape="\\"))
-    page = request.args.get("page", "1")
-    page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+        query = query.where(db.func.lower(Publication.title).like(like_pattern(q.lower()), escape="\\"))
     rows = db.paginate(query.order_by(Publication.updated_at.desc(), Publication.id.desc()),
-                       page=page, per_page=PER_PAGE, error_out=False)
-    return render_template("catalogue/staff_list.html", rows=rows, q=q, format_labels=FORMAT_LABELS)
+                       page=page_arg(request.args), per_page=PER_PAGE, error_out=False)
+    return render_template("catalogue/staff/list.html", rows=rows, q=q, format_labels=FORMAT_LABELS)
+
+
+@bp.get("/staf/akses-softcopy")
+def accesses():
+    """Staff: every read and download of this office's softcopies."""
+    query = (select(SoftcopyAccess).where(SoftcopyAccess.office == g.office.slug)
+             .order_by(SoftcopyAccess.created_at.desc(), SoftcopyAccess.id.desc()))
+    rows = db.paginate(query, page=page_arg(request.args), per_page=50, error_out=False)
+    return render_template("catalogue/staff/accesses.html", rows=rows)
 
 
 def number_taken(number: str | None, publication: Publication | None) -> bool:
@@ -86,21 +98,19 @@ def save_publication(form: PublicationForm, publication: Publication | None) -> 
 
 
 @bp.route("/staf/katalog/baru", methods=["GET", "POST"])
-@staff_required
-def staff_new():
+def new():
     """Staff: add a publication, with or without its softcopy."""
     form = PublicationForm()
     if form.validate_on_submit():
         publication = save_publication(form, None)
         if publication is not None:
             flash(f"Publikasi \u201c{publication.title}\u201d ditambahkan.", "success")
-            return redirect(url_for(".staff_catalogue"), code=303)
-    return render_template("catalogue/staff_form.html", form=form, publication=None)
+            return redirect(url_for(".index"), code=303)
+    return render_template("catalogue/staff/form.html", form=form, publication=None)
 
 
 @bp.route("/staf/katalog/<int:publication_id>/ubah", methods=["GET", "POST"])
-@staff_required
-def staff_edit(publication_id: int):
+def edit(publication_id: int):
     """Staff: change a publication's metadata or replace its softcopy."""
     publication = get_publication(publication_id)
     form = PublicationForm()
@@ -109,20 +119,19 @@ def staff_edit(publication_id: int):
     elif form.validate_on_submit():
         if save_publication(form, publication) is not None:
             flash(f"Perubahan pada \u201c{publication.title}\u201d disimpan.", "success")
-            return redirect(url_for(".staff_catalogue"), code=303)
-    return render_template("catalogue/staff_form.html", form=form, publication=publication)
+            return redirect(url_for(".index"), code=303)
+    return render_template("catalogue/staff/form.html", form=form, publication=publication)
 
 
 @bp.route("/staf/katalog/<int:publication_id>/hapus", methods=["GET", "POST"])
-@staff_required
-def staff_delete(publication_id: int):
+def delete(publication_id: int):
     """Staff: delete a publication after a confirmation; its access history stays."""
     publication = get_publication(publication_id)
-    form = ConfirmDeleteForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         title = publication.title
         db.session.delete(publication)
         db.session.commit()
         flash(f"Publikasi \u201c{title}\u201d dihapus dari katalog.", "success")
-        return redirect(url_for(".staff_catalogue"), code=303)
-    return render_template("catalogue/staff_delete.html", form=form, publication=publication)
+        return redirect(url_for(".index"), code=303)
+    return render_template("catalogue/staff/delete.html", form=form, publication=publication)

@@ -3,38 +3,36 @@
 from __future__ import annotations
 
 import io
-import re
 import secrets
-import unicodedata
 from datetime import timedelta
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
-                   send_file, url_for)
+from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.accounts.access import staff_required
-from app.catalogue import citation
+from app import clock
+from app.catalogue import bp, citation, everywhere
 from app.catalogue.indexing import pdf_store, run_search
 from app.catalogue.models import FORMAT_LABELS, LANGUAGE_LABELS, Publication, SoftcopyAccess
 from app.extensions import db
 from app.pdf import watermark
 from app.search import SearchQuery
 from app.site import offices
-from app.timeutil import format_local, utcnow_naive
-
-bp = Blueprint("catalogue", __name__)
-everywhere = Blueprint("catalogue_all", __name__)
+from app.timeutil import format_local
+from app.web import known_args, page_arg, parse_int, slugify
 
 FIELDS = {"all": "Semua", "title": "Judul", "subject": "Subjek", "number": "No. Katalog / ISSN / ISBN"}
 SORTS = {"relevance": "Relevansi", "newest": "Terbaru", "title": "Judul (A–Z)"}
 #: A read/download link works for its owner this long after the button was pressed.
 ACCESS_LINK_LIFETIME = timedelta(hours=1)
 PER_PAGE = 20
+#: The query arguments a search page understands; links are built from these only.
+SEARCH_ARGS = ("q", "field", "office", "year", "subject", "format", "sort", "page")
 
 
-def _ints(values: list[str]) -> tuple[int, ...]:
-    return tuple(int(v) for v in values if v.isdigit() and len(v) == 4)
+def _years(values: list[str]) -> tuple[int, ...]:
+    years = (parse_int(v, minimum=1000, maximum=9999) for v in values[:20])
+    return tuple(y for y in years if y is not None)
 
 
 def _clean(values: list[str], limit: int = 10) -> tuple[str, ...]:
@@ -43,16 +41,15 @@ def _clean(values: list[str], limit: int = 10) -> tuple[str, ...]:
 
 def query_from_args(args, office_slug: str | None) -> SearchQuery:
     """A SearchQuery from the page's query string; odd values fall back to defaults."""
-    page = args.get("page", "1")
     return SearchQuery(
         text=args.get("q", "")[:2000],
         field=args.get("field") if args.get("field") in FIELDS else "all",
         office=office_slug if office_slug else (args.get("office") if args.get("office") in offices() else None),
-        years=_ints(args.getlist("year")),
+        years=_years(args.getlist("year")),
         subjects=_clean(args.getlist("subject")),
         formats=tuple(f for f in args.getlist("format") if f in ("softcopy", "hardcopy")),
         sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
-        page=min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1,
+        page=page_arg(args),
         per_page=PER_PAGE,
     )
 
@@ -60,7 +57,7 @@ def query_from_args(args, office_slug: str | None) -> SearchQuery:
 @bp.app_template_global()
 def search_url(**changes) -> str:
     """The current search with some parameters changed (back to page 1 unless given)."""
-    args = request.args.to_dict(flat=False)
+    args = known_args(request.args, SEARCH_ARGS)
     args.pop("page", None)
     for key, value in changes.items():
         if value is None:
@@ -91,13 +88,13 @@ def render_search(office_slug: str | None):
                            all_offices=offices(), args=request.args)
 
 
-@bp.get("/catalogue")
+@bp.get("/katalog")
 def search():
     """Search this office's catalogue."""
     return render_search(g.office.slug)
 
 
-@everywhere.get("/catalogue")
+@everywhere.get("/katalog")
 def search_all():
     """Search the catalogues of every office."""
     return render_search(None)
@@ -125,7 +122,7 @@ def citation_data(publication: Publication) -> citation.CitationData:
     )
 
 
-@bp.get("/catalogue/<int:publication_id>")
+@bp.get("/katalog/<int:publication_id>")
 def detail(publication_id: int):
     """All metadata, availability, citation and the read/download buttons."""
     publication = get_publication(publication_id)
@@ -134,7 +131,7 @@ def detail(publication_id: int):
                            format_labels=FORMAT_LABELS, language_labels=LANGUAGE_LABELS)
 
 
-@bp.get("/catalogue/<int:publication_id>/sitasi.<any(bib, ris):kind>")
+@bp.get("/katalog/<int:publication_id>/sitasi.<any(bib, ris):kind>")
 def cite(publication_id: int, kind: str):
     """The citation as a BibTeX or RIS file."""
     publication = get_publication(publication_id)
@@ -148,7 +145,7 @@ def cite(publication_id: int, kind: str):
         headers={"Content-Disposition": f'attachment; filename="publikasi-{publication.id}.{kind}"'})
 
 
-@bp.post("/catalogue/<int:publication_id>/<any(baca, unduh):action>")
+@bp.post("/katalog/<int:publication_id>/<any(baca, unduh):action>")
 @login_required
 def request_softcopy(publication_id: int, action: str):
     """Log a read or download, then send the user to their stamped copy."""
@@ -174,19 +171,17 @@ def new_token() -> str:
 
 
 def download_name(publication: Publication, token: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", publication.title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80] or "publikasi"
-    return f"{slug}-{token}.pdf"
+    return f"{slugify(publication.title, 80, 'publikasi')}-{token}.pdf"
 
 
-@bp.get("/catalogue/<int:publication_id>/berkas/<token>")
+@bp.get("/katalog/<int:publication_id>/berkas/<token>")
 @login_required
 def softcopy(publication_id: int, token: str):
     """The stamped PDF of a logged access, for its owner only."""
     publication = get_publication(publication_id)
     access = db.session.scalars(select(SoftcopyAccess).where(SoftcopyAccess.token == token[:16])).first()
     if (access is None or access.user_id != current_user.id or access.publication_id != publication.id
-            or utcnow_naive() - access.created_at > ACCESS_LINK_LIFETIME or not publication.has_softcopy):
+            or clock.utcnow_naive() - access.created_at > ACCESS_LINK_LIFETIME or not publication.has_softcopy):
         abort(404)
     try:
         source = pdf_store().path(publication.pdf_sha256)
@@ -210,18 +205,22 @@ def softcopy(publication_id: int, token: str):
     return response
 
 
-@bp.get("/staf/akses-softcopy")
-@staff_required
-def accesses():
-    """Staff: every read and download of this office's softcopies."""
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
-    query = (select(SoftcopyAccess).where(SoftcopyAccess.office == g.office.slug)
-             .order_by(SoftcopyAccess.created_at.desc(), SoftcopyAccess.id.desc()))
-    rows = db.paginate(query, page=page, per_page=50, error_out=False)
-    return render_template("catalogue/accesses.html", rows=rows)
+# ------------------------------------------------------------- old English paths
 
 
-# The staff editor registers its views on ``bp``; importing it here makes them part
-# of the blueprint wherever the blueprint is used.
-from app.catalogue import staff  # noqa: E402,F401
+@bp.route("/catalogue", defaults={"rest": ""}, methods=["GET", "HEAD", "POST"])
+@bp.route("/catalogue/<path:rest>", methods=["GET", "HEAD", "POST"])
+def old_path(rest: str):
+    """The catalogue moved from /catalogue to /katalog: old links keep working (308)."""
+    return _moved(url_for(".search"), rest)
+
+
+@everywhere.route("/catalogue", methods=["GET", "HEAD"])
+def old_path_all():
+    return _moved(url_for(".search_all"), "")
+
+
+def _moved(base: str, rest: str):
+    target = base + ("/" + rest if rest else "")
+    query = request.query_string.decode("latin-1")
+    return redirect(target + ("?" + query if query else ""), code=308)

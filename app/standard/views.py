@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import g, render_template, request
 
+from app import clock
 from app.hours import status_at
 from app.offices import WEEKDAY_NAMES_ID, directory as group_offices
 from app.site import offices
-
-directory = Blueprint("directory", __name__)
-bp = Blueprint("standard", __name__)
+from app.standard import bp, directory
+from app.web import text_arg
 
 #: The six public components of a service standard, in the order of PermenPANRB 15/2014.
 COMPONENTS = (
@@ -25,8 +25,8 @@ COMPONENTS = (
 @directory.get("/")
 def index():
     """All offices grouped by province, filtered by name."""
-    query = " ".join(request.args.get("q", "").split())[:100]
-    now = current_app.config["CLOCK"]()
+    query = text_arg(request.args, "q", 100)
+    now = clock.now()
     groups = group_offices(offices(), query)
     statuses = {o.slug: status_at(o, now) for _, members in groups for o in members}
     return render_template("standard/index.html", groups=groups, query=query,
@@ -36,6 +36,6 @@ def index():
 @bp.get("/")
 def office():
     """The office's service standard for its library service."""
-    status = status_at(g.office, current_app.config["CLOCK"]())
+    status = status_at(g.office, clock.now())
     return render_template("standard/office.html", status=status, components=COMPONENTS,
                            weekdays=WEEKDAY_NAMES_ID)

@@ -1,0 +1,40 @@
+"""Plain text helpers shared by views and engines alike (no Flask here)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Digits accepted in a number typed into a URL or form (Python's int() takes 4,300).
+MAX_DIGITS = 12
+
+_ASCII_INT = re.compile(r"[+-]?[0-9]{1,%d}" % MAX_DIGITS)
+
+
+def parse_int(value: object, default: int | None = None, *, minimum: int | None = None,
+              maximum: int | None = None) -> int | None:
+    """A whole number from text a visitor sent, or ``default`` when it is not one.
+
+    Only ASCII digits count (``str.isdigit`` also accepts "²" and Arabic-Indic digits,
+    which ``int()`` then refuses or reads unexpectedly), at most :data:`MAX_DIGITS` of
+    them, and the value must lie within ``minimum``..``maximum``.
+    """
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value or "").strip()
+        if not _ASCII_INT.fullmatch(text):
+            return default
+        number = int(text)
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        return default
+    return number
+
+
+def slugify(text: str, limit: int = 80, fallback: str = "") -> str:
+    """ASCII words joined by hyphens, e.g. for file names: 'Statistik Daerah 2024' → 'statistik-daerah-2024'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
+    return slug or fallback

@@ -1,0 +1,76 @@
+"""Small helpers every feature's views share: argument parsing, links, caching, forms.
+
+One copy of each, so a fix (a bound, an escape) reaches every page at once.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Iterable, Mapping
+from urllib.parse import urlsplit
+
+from flask import Blueprint, make_response
+from flask_wtf import FlaskForm
+
+from app.text import parse_int, slugify
+
+__all__ = ["ConfirmForm", "known_args", "like_pattern", "no_store", "no_store_blueprint", "page_arg",
+           "parse_int", "safe_next", "slugify", "text_arg"]
+
+#: The highest page number a list accepts.
+MAX_PAGE = 10_000
+
+def page_arg(args: Mapping, name: str = "page", maximum: int = MAX_PAGE) -> int:
+    """The page number of a list from the query string: 1 unless a valid page is given."""
+    return parse_int(args.get(name), 1, minimum=1, maximum=maximum)
+
+
+def text_arg(args: Mapping, name: str, limit: int = 200) -> str:
+    """A free-text argument with whitespace collapsed and length capped."""
+    value = args.get(name, "")
+    return " ".join(str(value).split())[:limit] if value else ""
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere; use with ``escape="\\\\"``."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path (no scheme, no host, no '//' or backslash tricks) may be followed."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _set_no_store(response):
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def no_store(view):
+    """Keep a view's response out of every cache (personal data, one-time links)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        return _set_no_store(make_response(view(*args, **kwargs)))
+    return wrapped
+
+
+def no_store_blueprint(blueprint: Blueprint) -> None:
+    """Mark every response of a blueprint ``Cache-Control: private, no-store``."""
+    blueprint.after_request(_set_no_store)
+
+
+class ConfirmForm(FlaskForm):
+    """Nothing but the CSRF token: a button that confirms a state change (a POST)."""
+
+
+def known_args(args: Mapping, names: Iterable[str]) -> dict[str, list[str]]:
+    """Only the named query arguments, so a link is never built from what a visitor invented."""
+    wanted = set(names)
+    return {key: args.getlist(key) for key in args.keys() if key in wanted}
