@@ -73,7 +73,7 @@ def import_command(csv_file: Path, pdf_dir: Path | None):
 @with_appcontext
 def demo_command(count: int | None, if_empty: bool):
     """Load a realistic demo catalogue with real PDFs."""
-    from app.catalogue.demo import write_demo_files
+    from app.demo import write_demo_files
 
     existing = db.session.scalar(select(func.count(Publication.id)))
     if if_empty and existing:

@@ -1,10 +1,12 @@
-"""The demo catalogue engine: records, identifiers, CSV and PDFs (app/catalogue/demo.py)."""
+"""The demo catalogue engine: records, identifiers, CSV and PDFs (the app/demo/ package)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import subprocess
+import sys
 import time
 from collections import Counter
 from datetime import date, datetime
@@ -13,8 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.catalogue import demo
-from app.catalogue.demo import (
+from app import demo
+from app.demo import (
     CSV_COLUMNS,
     OFFICES,
     SUBJECTS,
@@ -27,15 +29,55 @@ from app.catalogue.demo import (
     valid_issn,
     write_demo_files,
 )
+from tests.helpers import OFFICES_DIR
 
 SLUGS = [o.slug for o in OFFICES]
 HEADER = ("office,title,year,catalogue_number,publication_number,issn,isbn,release_date,"
           "subjects,language,abstract,pages,format,shelf_location,pdf")
 
 
+#: Words the chapters of every publication of a series contain (its first two topics,
+#: which even the shortest PDF of the series has).
+TOPIC_WORDS = {
+    "1102001": ("jumlah penduduk", "tingkat pengangguran terbuka", "produksi padi"),  # Dalam Angka
+    "kecamatan": ("jumlah desa/kelurahan", "jumlah penduduk"),
+    "1101002": ("jumlah penduduk", "tingkat pengangguran terbuka"),  # Statistik Daerah
+    "9302008": ("lapangan usaha", "laju pertumbuhan", "distribusi pdrb"),
+    "9302024": ("konsumsi rumah tangga", "pembentukan modal tetap bruto", "pdrb per kapita"),
+    "2303003": ("tingkat partisipasi angkatan kerja", "tingkat pengangguran terbuka", "pendidikan"),
+    "4102002": ("indeks pembangunan manusia", "harapan lama sekolah", "puskesmas"),
+    "5107001": ("usaha pertanian perorangan", "sensus pertanian 2023", "produksi padi"),
+    "2101040": ("jumlah penduduk", "kepadatan penduduk", "kelompok umur"),
+    "2101018": ("laju pertumbuhan", "2035", "kelompok umur"),
+    "3205007": ("garis kemiskinan", "rumah tangga miskin"),
+    "4101002": ("puskesmas", "air minum layak"),
+    "9199017": ("lapangan usaha", "inflasi"),  # Indikator Ekonomi
+    "7203003": ("harga produsen", "inflasi"),
+    "7101002": ("inflasi", "indeks harga konsumen", "andil"),
+    "5104004": ("populasi", "produksi daging"),
+    "8201002": ("dana pihak ketiga", "kredit konsumsi"),
+    "2302009": ("tingkat pengangguran terbuka", "pendidikan tertinggi"),
+    "8401002": ("usaha akomodasi", "tingkat penghunian kamar"),
+    "2101017": ("jumlah penduduk", "kepadatan penduduk", "kelompok umur"),
+}
+
+#: Topic words and what a record's title or abstract must announce for its PDF to use
+#: them: everyday words of one topic must not match every demo publication.
+TOPIC_RULES = {
+    "padi": r"pertanian",
+    "ternak": r"pertanian|ternak",
+    "inflasi": r"harga|inflasi|ekonomi",
+    "pengangguran": r"ketenagakerjaan|pengangguran|angkatan kerja",
+    "miskin": r"miskin",
+    "kepadatan penduduk": r"penduduk",
+    "kredit": r"perbankan|kredit",
+}
+
+
 @pytest.fixture(scope="module")
-def default_records():
-    return demo_records()
+def default_texts(default_records):
+    """(record, lower-cased PDF text) of every default demo publication with a PDF."""
+    return [(r, _text(render_pdf(r)).lower()) for r in default_records if r["pdf"]]
 
 
 def _text(pdf: bytes) -> str:
@@ -43,11 +85,16 @@ def _text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
+def _kind(record: dict) -> str:
+    """The series of a record: its catalogue number, or "kecamatan" for Kecamatan X Dalam Angka."""
+    return "kecamatan" if record["title"].startswith("Kecamatan ") else record["catalogue_number"][:7]
+
+
 def _sample(records: list[dict]) -> list[dict]:
     """One softcopy per series (catalogue number), and at least one per office."""
     picked, seen = [], set()
     for r in records:
-        kind = "kecamatan" if r["title"].startswith("Kecamatan ") else r["catalogue_number"][:7]
+        kind = _kind(r)
         if r["pdf"] and (kind not in seen or r["office"] not in {p["office"] for p in picked}):
             seen.add(kind)
             picked.append(r)
@@ -263,7 +310,7 @@ def test_csv_empty_fields_for_none(tmp_path):
     index = records.index(hardcopy)
     # rebuild a CSV line exactly like write_demo_files does, without rendering PDFs
     line = io.StringIO()
-    csv.writer(line).writerow([demo._csv_value(k, hardcopy[k]) for k in CSV_COLUMNS])
+    csv.writer(line).writerow([demo.records._csv_value(k, hardcopy[k]) for k in CSV_COLUMNS])
     row = next(csv.DictReader(io.StringIO(HEADER + "\r\n" + line.getvalue())))
     assert row["pdf"] == "" and _parse(row) == records[index]
 
@@ -296,11 +343,11 @@ def test_pdfs_match_records(default_records):
             assert su.name in text
         assert fmt_id(office.subunits[-1].area_km2, 2) in text
         assert fmt_id(sum(su.area_km2 for su in office.subunits), 2) in text
+        # the short overview every publication has, then words of its own chapters only
         lowered = text.lower()
-        for words in ("luas wilayah", "jumlah penduduk", "laju pertumbuhan", "kepadatan penduduk",
-                      "tingkat pengangguran terbuka", "produksi padi"):
+        for words in ("luas wilayah", *TOPIC_WORDS[_kind(record)]):
             assert words in lowered, (words, record["title"])
-    assert max(durations) < 1.0, durations  # typically ~0.05 s
+    assert max(durations) < 1.0, durations  # typically ~0.1 s
 
 
 def test_pdf_is_deterministic_and_has_tables():
@@ -344,5 +391,83 @@ def test_render_rejects_bad_records():
 
 
 def test_demo_module_stays_a_plain_engine():
-    source = Path(demo.__file__).read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(from|import)\s+(flask|sqlalchemy|app\.extensions)", source, re.M)
+    package = Path(demo.__file__).parent
+    for path in package.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from|import)\s+(flask|sqlalchemy|app\.extensions)", source, re.M), path
+        # ReportLab is drawn in one module only
+        uses_reportlab = re.search(r"^\s*(from|import)\s+reportlab", source, re.M)
+        assert bool(uses_reportlab) == (path.name == "pdfs.py"), path
+    app_dir = package.parent
+    for path in app_dir.rglob("*.py"):
+        if package not in path.parents:
+            assert not re.search(r"^\s*(from|import)\s+reportlab", path.read_text(encoding="utf-8"), re.M), path
+    assert not (app_dir / "catalogue" / "demo.py").exists()
+
+
+def test_records_do_not_load_reportlab():
+    code = ("import sys, app.demo as d; d.demo_records(20); d.max_records(); "
+            "assert 'reportlab' not in sys.modules, 'reportlab imported'")
+    result = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True,
+                            cwd=OFFICES_DIR.parent, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_data_lives_in_data_files():
+    data = Path(demo.__file__).parent / "data"
+    assert {p.name for p in data.glob("*.yaml")} >= {"offices.yaml", "series.yaml", "chapters.yaml",
+                                                      "texts.yaml"}
+    profiles = OFFICES_DIR
+    assert {o.slug for o in OFFICES} <= {p.stem for p in profiles.glob("*.yaml")}
+    assert "Ulumanda" in (data / "offices.yaml").read_text(encoding="utf-8")
+    assert "Pembangunan Manusia" in (data / "series.yaml").read_text(encoding="utf-8")
+    for path in Path(demo.__file__).parent.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "Ulumanda" not in source and "Produksi padi" not in source, path
+
+
+def test_every_chapter_page_builds_for_every_office():
+    from app.demo import chapters
+    from app.demo.records import SERIES
+
+    assert {t for s in SERIES for t in s.topics} == set(chapters.TOPICS)
+    records = demo_records(demo.max_records())
+    for office in OFFICES:
+        for series in SERIES:
+            if office.level not in series.levels:
+                continue
+            record = next(r for r in records
+                          if r["office"] == office.slug and chapters.context(r).series == series)
+            ctx = chapters.context(record)
+            for topic in series.topics:
+                for v in range(4):
+                    page = chapters.chapter_page(ctx, topic, v)
+                    assert page.paragraphs and page.caption and page.source
+                    assert len(page.widths) == len(page.header) and page.rows
+                    assert all(len(row) == len(page.header) for row in page.rows)
+                    assert "{" not in " ".join([*page.paragraphs, page.caption, *page.header])
+
+
+def test_pdf_text_stays_on_its_topic(default_texts):
+    """A publication's chapters are about its own series: no shared overview chapter."""
+    assert len(default_texts) >= 60
+    for word, announced in TOPIC_RULES.items():
+        using = [(r, text) for r, text in default_texts if word in text]
+        assert using, word  # the rule is not vacuous ...
+        assert len(using) < len(default_texts), word  # ... and the word is no longer everywhere
+        for record, _ in using:
+            meta = f"{record['title']} {record['abstract']}".lower()
+            assert re.search(announced, meta), (word, record["title"])
+    # the little all publications share is the region and its subunits, not any topic
+    majene = [text for r, text in default_texts if r["office"] == "majenekab"]
+    assert all("ulumanda (409,57 km²)" in text for text in majene)
+    shared = set.intersection(*(set(re.findall(r"[a-z]+", text)) for _, text in default_texts))
+    assert not shared & {"padi", "pertanian", "penduduk", "inflasi", "pengangguran", "ternak", "miskin"}
+
+
+def test_price_publication_talks_about_prices_not_paddy():
+    record = next(r for r in demo_records(300) if r["title"].startswith("Inflasi dan Indeks Harga Konsumen"))
+    text = _text(render_pdf(dict(record, pages=8))).lower()
+    assert "inflasi" in text and "indeks harga konsumen" in text and "andil" in text
+    for word in ("padi", "pertanian", "penduduk", "pengangguran", "ternak"):
+        assert word not in text, word
