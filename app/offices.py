@@ -194,6 +194,8 @@ class Office:
     unit_name: str
     hierarchy: tuple[str, ...]
     address: str
+    #: The town publications name as their place of publication (APA, BibTeX, RIS).
+    city: str
     postcode: str | None
     phone: str | None
     website: str | None
@@ -428,8 +430,24 @@ def promise(channel: str) -> Checker:
     return check
 
 
+_DURATION_RE = re.compile(r"^(\d+)(?:\s*(menit|jam|hari(?: kerja)?))?$", re.IGNORECASE)
+
+
+def duration(value: Any, path: str, errors: Errors) -> str | None:
+    """A completion time as published, e.g. '20 Menit', '2 jam' (a bare number means minutes)."""
+    value = text(value, path, errors)
+    if value is None:
+        return None
+    match = _DURATION_RE.match(value)
+    if not match or int(match.group(1)) == 0:
+        errors.append((path, f"{value!r} is not a duration such as '20 Menit' or '2 jam' "
+                             "(leave headline out when the standard gives none)"))
+        return None
+    return value if match.group(2) else f"{value} menit"
+
+
 def completion(value: Any, path: str, errors: Errors) -> dict | None:
-    fields: dict[str, tuple[Checker, bool]] = {"headline": (text, False)}
+    fields: dict[str, tuple[Checker, bool]] = {"headline": (duration, False)}
     fields.update({c: (list_of(promise(c)), False) for c in CHANNELS})
     data = mapping(fields)(value, path, errors)
     if data is None:
@@ -542,6 +560,7 @@ PROFILE = mapping({
     "unit_name": (text, True),
     "hierarchy": (list_of(text), True),
     "address": (text, True),
+    "city": (text, True),
     "postcode": (pattern(re.compile(r"^\d{5}$"), "a five-digit postcode"), False),
     "phone": (phone, False),
     "website": (url, False),
@@ -590,6 +609,7 @@ def parse_profile(data: Any, file_name: str) -> tuple[Office | None, list[Proble
         unit_name=profile["unit_name"],
         hierarchy=profile["hierarchy"],
         address=profile["address"],
+        city=profile["city"],
         postcode=profile["postcode"],
         phone=profile["phone"],
         website=profile["website"],

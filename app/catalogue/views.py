@@ -112,7 +112,7 @@ def citation_data(publication: Publication) -> citation.CitationData:
     author = office.name.replace("BPS ", "Badan Pusat Statistik ", 1)
     return citation.CitationData(
         author=author, title=publication.title, year=publication.year, publisher=author,
-        place=office.address.split(",")[-1].strip() if office.address else None,
+        place=office.city,
         catalogue_number=publication.catalogue_number,
         publication_number=publication.publication_number, issn=publication.issn,
         isbn=publication.isbn, language=publication.language, abstract=publication.abstract,

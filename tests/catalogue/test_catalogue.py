@@ -234,10 +234,12 @@ def test_bibtex_and_ris_exports(shelf):
     assert "attachment" in bib.headers["Content-Disposition"]
     assert "author = {{Badan Pusat Statistik Kabupaten Majene}}" in bib.text
     assert "isbn = {978-602-438-123-3}" in bib.text and "year = {2024}" in bib.text
+    assert "address = {Majene}" in bib.text and "Kec Banggae" not in bib.text
     ris = client.get(f"/majenekab/katalog/{pid}/sitasi.ris")
     lines = ris.text.split("\r\n")
     assert lines[0] == "TY  - BOOK" and "TI  - Kabupaten Majene Dalam Angka 2024" in lines
     assert "PY  - 2024" in lines and "SN  - 978-602-438-123-3" in lines and "ER  - " in lines
+    assert "CY  - Majene" in lines
 
 
 # ------------------------------------------------------------------ read and download

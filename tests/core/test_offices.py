@@ -62,6 +62,10 @@ def test_profiles_keep_the_seed_facts():
 
     musi = offices["musibanyuasinkab"]
     assert musi.standard.completion_headline == "20 Menit"
+    # Majene's and Sawahlunto's seeds print a stray "0" where the headline would be.
+    assert offices["majenekab"].standard.completion_headline is None
+    assert offices["sawahluntokota"].standard.completion_headline is None
+    assert [o.city for o in offices.values()] == ["Bengkulu", "Majene", "Sekayu", "Lubuk Sikaping", "Sawahlunto"]
     assert [d.name for d in musi.hours] == ["Senin", "Selasa", "Rabu", "Kamis", "Jumat"]
     assert str(musi.hours_for(4).close) == "16:00:00"
     assert musi.hierarchy[-1] == "Pelayanan Statistik Terbaru BPS Kabupaten Musi Banyuasin"
@@ -126,6 +130,11 @@ def test_profiles_keep_the_seed_facts():
     (lambda d: d["standard"]["procedure"].update(walk_in=[{"text": "a", "steps": [["b"]]}]),
      "standard.procedure.walk_in[0].steps[0]", "must be text"),
     (lambda d: d["standard"].update(requirements={}), "standard.requirements", "needs steps for at least one channel"),
+    (lambda d: d["standard"]["completion"].update(headline="0"),
+     "standard.completion.headline", "'0' is not a duration such as '20 Menit'"),
+    (lambda d: d["standard"]["completion"].update(headline="segera"),
+     "standard.completion.headline", "is not a duration"),
+    (lambda d: d.pop("city"), "city", "is required"),
     (lambda d: d["standard"]["completion"]["walk_in"][0].update(minutes="five"),
      "standard.completion.walk_in[0].minutes", "must be a whole number"),
     (lambda d: d.update(slug="majenekab"), "slug", "must equal the file name 'musibanyuasinkab'"),

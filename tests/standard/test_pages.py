@@ -58,6 +58,13 @@ def test_office_page_shows_the_whole_standard(client, slug):
         assert f'id="{anchor[1:]}"' in response.text
 
 
+@pytest.mark.parametrize("slug", ["majenekab", "sawahluntokota"])
+def test_no_zero_minute_headline(client, slug):
+    """The seeds' stray "0" is not shown as a completion time above the real promise."""
+    text = visible_text(client.get(f"/{slug}/").data)
+    assert "0 menit" not in text.lower() and "maks. 5 menit" in text
+
+
 def test_complaint_channels_are_working_links(client):
     page = read_page(client.get("/majenekab/").data)
     links = dict(page.links)
