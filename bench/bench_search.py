@@ -1,4 +1,4 @@
-"""Benchmark of the catalogue search engine (app/search.py); not a test.
+"""Benchmark of the catalogue search engine (app/search/); not a test.
 
 Run from the project root::
 
