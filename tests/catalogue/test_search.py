@@ -27,7 +27,7 @@ from app.search import (
     number_tokens,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 OFFICES = {
     "majenekab": "BPS Kabupaten Majene",
