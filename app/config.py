@@ -127,14 +127,18 @@ def from_environment() -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         #: Login attempts from one address (all attempts count).
         "LIMIT_LOGIN_PER_IP": "20 per minute; 200 per hour",
-        #: Failed logins for one email address, from anywhere.
-        "LIMIT_LOGIN_PER_EMAIL": "10 per 15 minutes",
+        #: Failed logins for one email address from one client (a stranger locks only themself).
+        "LIMIT_LOGIN_PER_ADDRESS_AND_CLIENT": "10 per 15 minutes",
+        #: Failed logins for one email address from anywhere: a ceiling against distributed
+        #: guessing; a browser that logged in to the account before is not held by it.
+        "LIMIT_LOGIN_PER_ADDRESS": "100 per hour",
         #: Registration attempts from one address (generous: a class may share one).
         "LIMIT_REGISTER_PER_IP": "30 per hour; 200 per day",
         #: Accepted requests that send an email (register, resend, reset, change email),
         #: per client address and per recipient address.
         "LIMIT_EMAIL_PER_IP": "30 per hour; 200 per day",
-        "LIMIT_EMAIL_PER_ADDRESS": "3 per hour; 10 per day",
+        "LIMIT_EMAIL_PER_ADDRESS_AND_CLIENT": "3 per hour; 10 per day",
+        "LIMIT_EMAIL_PER_ADDRESS": "20 per hour; 50 per day",
         #: Password checks on the account pages (change password/email, delete), per user.
         "LIMIT_PASSWORD_CHECK_PER_USER": "10 per 15 minutes",
     }

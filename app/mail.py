@@ -17,10 +17,11 @@ import threading
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
-from typing import Mapping
+from functools import cache
+from typing import Callable, Mapping
 from urllib.parse import urljoin
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
 
 from app import clock
 from app.web import slugify
@@ -96,11 +97,43 @@ def deliver(message: EmailMessage) -> None:
         log.warning("Email not sent (MAIL_SERVER is not set): written to %s", path)
         return
     settings = {key: app.config[key] for key in SMTP_SETTINGS}
-    if not app.config["MAIL_SEND_IN_BACKGROUND"]:
+    if not app.config["MAIL_SEND_IN_BACKGROUND"] or g.get("mail_job"):
         _send_and_log(settings, message)
         return
-    thread = threading.Thread(target=_send_in_background, args=(settings, message),
-                              name="mail-delivery")
+    _start(_send_in_background, settings, message)
+
+
+def run_in_background(job: Callable[..., None], *args) -> None:
+    """Run ``job(*args)`` after the response, in an app context, sending its mail from there.
+
+    Pages that may or may not send mail depending on who asks (reset, resend, register)
+    hand the *same* job to this function for every request, so the page does the same
+    work whether or not the address is registered and its timing tells nothing.
+    """
+    app = current_app._get_current_object()
+    if not app.config["MAIL_SEND_IN_BACKGROUND"]:
+        job(*args)
+        return
+    # Links in the mail are built from PUBLIC_URL, else from the address this request came to.
+    base_url = app.config.get("PUBLIC_URL") or (request.host_url if has_request_context() else None)
+    _start(_run_job, app, base_url, job, args)
+
+
+def _run_job(app: Flask, base_url: str | None, job: Callable[..., None], args: tuple) -> None:
+    try:
+        with app.test_request_context(base_url=base_url) if base_url else app.app_context():
+            g.mail_job = True
+            try:
+                job(*args)
+            except Exception:  # a background job must not die silently, nor log personal data
+                log.exception("Background mail job %s failed", getattr(job, "__name__", "job"))
+    finally:
+        with _pending_lock:
+            _pending.discard(threading.current_thread())
+
+
+def _start(target, *args) -> None:
+    thread = threading.Thread(target=target, args=args, name="mail-delivery")
     with _pending_lock:
         _pending.add(thread)
     # Not a daemon: a worker shutting down finishes handing over its mail first.
@@ -138,10 +171,16 @@ def _send_and_log(settings: Mapping, message: EmailMessage) -> bool:
     return False
 
 
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process: building one reads the CA store (milliseconds)."""
+    return ssl.create_default_context()
+
+
 def smtp_send(settings: Mapping, message: EmailMessage) -> None:
     """Hand one message to an SMTP server (no Flask needed)."""
     host, port, timeout = settings["MAIL_SERVER"], int(settings["MAIL_PORT"]), settings["MAIL_TIMEOUT"]
-    context = ssl.create_default_context()
+    context = _tls_context()
     if settings.get("MAIL_USE_SSL"):
         smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
     else:

@@ -3,6 +3,14 @@
 The limits are settings (``LIMIT_*`` in app/config.py) read at request time, counted in
 Redis when REDIS_URL is set. Keys that name a person hold a keyed digest of the email
 address, never the address itself.
+
+Guessing is throttled without handing strangers a way to lock an owner out (OWASP,
+"Slow down online guessing attacks with device cookies"): the tight limit counts
+failures per address *and* client, so a stranger only locks themself; the address-wide
+ceiling is much higher and does not apply to a browser that has logged in to that
+account before (it carries a signed device cookie), so the owner's correct password
+still works during a distributed attack.  The same split protects the owner's reset
+and verification emails.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import hmac
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.accounts.models import User
 from app.extensions import limiter
@@ -33,12 +42,59 @@ def _digest(value: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def submitted_address() -> str:
-    """The address a form names (or the logged-in user's), as a keyed digest."""
+def _address_digest() -> str:
     email = request.form.get("email", "")
     if not email.strip() and current_user.is_authenticated:
         email = current_user.email
-    return "address:" + _digest(User.normalise_email(email)[:254])
+    return _digest(User.normalise_email(email)[:254])
+
+
+def submitted_address() -> str:
+    """The address a form names (or the logged-in user's), as a keyed digest."""
+    return "address:" + _address_digest()
+
+
+def address_and_client() -> str:
+    """The address a form names together with the client sending it."""
+    return f"address:{_address_digest()}:client:{get_remote_address()}"
+
+
+# ------------------------------------------------------------------ device cookies
+
+DEVICE_COOKIE = "pst_perangkat"
+DEVICE_COOKIE_MAX_AGE = 365 * 24 * 3600
+#: Accounts remembered per browser (a family computer may hold a few).
+DEVICE_ACCOUNTS = 5
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pst.accounts.device")
+
+
+def _device_digests() -> list[str]:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw or len(raw) > 2000:
+        return []
+    try:
+        value = _device_serializer().loads(raw, max_age=DEVICE_COOKIE_MAX_AGE)
+    except BadSignature:
+        return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def known_device() -> bool:
+    """Whether this browser has logged in to the account the form names before."""
+    return _address_digest() in _device_digests()
+
+
+def remember_device(response, email: str):
+    """After a successful login: mark this browser as one the account's owner uses."""
+    digest = _digest(User.normalise_email(email))
+    digests = [digest] + [d for d in _device_digests() if d != digest]
+    response.set_cookie(DEVICE_COOKIE, _device_serializer().dumps(digests[:DEVICE_ACCOUNTS]),
+                        max_age=DEVICE_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], path="/akun/")
+    return response
 
 
 def account_or_address() -> str:
@@ -70,10 +126,15 @@ def mark_failed_password() -> None:
 #: Every login attempt from one client address.
 login_per_ip = limiter.limit(_setting("LIMIT_LOGIN_PER_IP"), methods=["POST"],
                              error_message=LOGIN_MESSAGE)
-#: Failed logins for one email address, wherever they come from.
-login_per_email = limiter.limit(_setting("LIMIT_LOGIN_PER_EMAIL"), key_func=submitted_address,
-                                methods=["POST"], deduct_when=_flagged("login_failed"),
-                                error_message=LOGIN_MESSAGE)
+#: Failed logins for one email address from one client: the tight limit.
+login_per_address_and_client = limiter.limit(
+    _setting("LIMIT_LOGIN_PER_ADDRESS_AND_CLIENT"), key_func=address_and_client, methods=["POST"],
+    deduct_when=_flagged("login_failed"), error_message=LOGIN_MESSAGE)
+#: Failed logins for one email address from anywhere: a much higher ceiling, which a
+#: browser the owner logged in with before does not meet.
+login_per_address = limiter.limit(
+    _setting("LIMIT_LOGIN_PER_ADDRESS"), key_func=submitted_address, methods=["POST"],
+    deduct_when=_flagged("login_failed"), exempt_when=known_device, error_message=LOGIN_MESSAGE)
 #: Registrations from one client address.
 register_per_ip = limiter.limit(_setting("LIMIT_REGISTER_PER_IP"), methods=["POST"],
                                 error_message=EMAIL_MESSAGE)
@@ -82,10 +143,14 @@ register_per_ip = limiter.limit(_setting("LIMIT_REGISTER_PER_IP"), methods=["POS
 email_per_ip = limiter.shared_limit(_setting("LIMIT_EMAIL_PER_IP"), scope="account-email",
                                     methods=["POST"], deduct_when=_flagged("email_requested"),
                                     error_message=EMAIL_MESSAGE)
-email_per_address = limiter.shared_limit(_setting("LIMIT_EMAIL_PER_ADDRESS"), scope="account-email-to",
-                                         key_func=submitted_address, methods=["POST"],
-                                         deduct_when=_flagged("email_requested"),
-                                         error_message=EMAIL_MESSAGE)
+email_per_address_and_client = limiter.shared_limit(
+    _setting("LIMIT_EMAIL_PER_ADDRESS_AND_CLIENT"), scope="account-email-to-from",
+    key_func=address_and_client, methods=["POST"], deduct_when=_flagged("email_requested"),
+    error_message=EMAIL_MESSAGE)
+email_per_address = limiter.shared_limit(
+    _setting("LIMIT_EMAIL_PER_ADDRESS"), scope="account-email-to", key_func=submitted_address,
+    methods=["POST"], deduct_when=_flagged("email_requested"), exempt_when=known_device,
+    error_message=EMAIL_MESSAGE)
 #: Wrong current passwords on the account pages, per account.
 password_per_account = limiter.shared_limit(_setting("LIMIT_PASSWORD_CHECK_PER_USER"),
                                             scope="account-password", key_func=account_or_address,

@@ -9,7 +9,7 @@ from functools import cache
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -97,9 +97,19 @@ class User(UserMixin, db.Model):
         key = current_app.config["SECRET_KEY"].encode()
         return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:20]
 
+    #: The login session this object was loaded for (set by app.accounts.sessions); not a column.
+    session_token = None
+
     def get_id(self) -> str:
-        """The session's user id: the row id and the password fingerprint."""
-        return f"{self.id}:{self.password_fingerprint()}"
+        """What the session and the remember-me cookie hold: the row id and a session token.
+
+        The token names a row of :class:`LoginSession`; deleting the row (logging out,
+        "keluar dari semua perangkat", a new password) ends that session everywhere,
+        even in a copied cookie.
+        """
+        if not self.session_token:
+            raise RuntimeError("log in through app.accounts.sessions.start(), not login_user()")
+        return f"{self.id}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:  # flask-login refuses to log in inactive users
@@ -123,3 +133,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+class LoginSession(db.Model):
+    """One logged-in browser: the server's half of a session cookie.
+
+    The cookie carries a random token; only its SHA-256 is stored, so a copy of the
+    database cannot be turned into working cookies.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow_naive)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow_naive)

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock, personal_data
-from app.accounts import tokens
+from app.accounts import sessions, tokens
 from app.accounts.models import CONSENT_VERSION, User
 from app.extensions import db
-from app.mail import external_url, send_email
+from app.mail import external_url, run_in_background, send_email
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +59,17 @@ def register(*, name: str, email: str, password: str, institution: str, occupati
             existing = find_by_email(email)
         else:
             log.info("Account %s registered", user.id)
-            send_verification(user)
+            run_in_background(_registered_job, user.id, True)
             return
     User.check_no_password(password)  # the same work as hashing a new password
-    if existing is not None:
-        send_already_registered(existing)
+    run_in_background(_registered_job, existing.id if existing is not None else None, False)
+
+
+def _registered_job(user_id: int | None, new: bool) -> None:
+    """After a registration: the verification link, or "you already have an account"."""
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is not None:
+        send_verification(user) if new else send_already_registered(user)
 
 
 def send_verification(user: User) -> None:
@@ -101,7 +107,14 @@ def verify_email(token: str) -> tuple[LinkState, User | None]:
 
 
 def resend_verification(email: str) -> None:
-    """Send a new verification link if the address has an unverified account."""
+    """Send a new verification link if the address has an unverified account.
+
+    The lookup and the message happen in the background for every address alike.
+    """
+    run_in_background(_resend_job, User.normalise_email(email))
+
+
+def _resend_job(email: str) -> None:
     user = find_by_email(email)
     if user is not None and not user.is_verified and not user.disabled:
         send_verification(user)
@@ -115,7 +128,14 @@ def reset_token(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Send a reset link if the address has an account that may log in."""
+    """Send a reset link if the address has an account that may log in.
+
+    The lookup and the message happen in the background for every address alike.
+    """
+    run_in_background(_reset_job, User.normalise_email(email))
+
+
+def _reset_job(email: str) -> None:
     user = find_by_email(email)
     if user is not None and not user.disabled:
         send_email(user.email, "Atur ulang kata sandi PST Perpustakaan", "reset_password",
@@ -139,12 +159,17 @@ def user_for_reset(token: str) -> tuple[LinkState, User | None]:
 
 
 def set_new_password(user: User, password: str, *, via_email_link: bool = False) -> None:
-    """Change the password (ending every other session) and tell the owner by email."""
+    """Change the password, end every other session, and tell the owner by email.
+
+    From the account page the current browser stays logged in; from a reset link every
+    session ends (whoever knew the old password is out).
+    """
     user.set_password(password)
     if via_email_link and user.verified_at is None:
         # The link reached the mailbox: that verifies the address too.
         user.verified_at = clock.utcnow_naive()
     db.session.commit()
+    sessions.end_all(user, keep_current=not via_email_link)
     log.info("Account %s changed its password", user.id)
     send_email(user.email, "Kata sandi PST Perpustakaan Anda telah diubah", "password_changed",
                user=user, forgot_link=external_url("accounts.forgot_password"))

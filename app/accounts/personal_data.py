@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from app.accounts.models import User
+from app.accounts import sessions
+from app.accounts.models import LoginSession, User
 from app.contrib import DataSubject, PersonalDataSection, Registry
 from app.extensions import db
 from app.personal_data import erase, iso, subject_for
@@ -32,12 +33,15 @@ def export_account(subject: DataSubject) -> dict | None:
         "created_at": iso(user.created_at),
         "password_changed_at": iso(user.password_changed_at),
         "last_login_at": iso(user.last_login_at),
+        "sessions": [{"started_at": iso(row.created_at), "last_seen_at": iso(row.last_seen_at),
+                      "remembered": row.remember} for row in sessions.active(user)],
     }
 
 
 def erase_account(subject: DataSubject) -> None:
     """The account row goes last, after every feature has let go of it."""
     if subject.user is not None:
+        db.session.execute(delete(LoginSession).where(LoginSession.user_id == subject.user.id))
         db.session.delete(subject.user)
 
 
@@ -52,7 +56,12 @@ def purge_unverified(now: datetime, days: int | None = None) -> int:
     return len(stale)
 
 
+def purge(now: datetime) -> int:
+    """Retention: unverified accounts, and session rows nobody can use any more."""
+    return purge_unverified(now) + sessions.purge_expired(now)
+
+
 def register(reg: Registry) -> None:
     reg.personal_data(PersonalDataSection(
-        "account", tables=("user_account",), export=export_account, erase=erase_account,
-        purge=purge_unverified, order=0))
+        "account", tables=("user_account", "login_session"), export=export_account, erase=erase_account,
+        purge=purge, order=0))

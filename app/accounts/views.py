@@ -6,14 +6,13 @@ asking for a reset answer the same page either way, and the email tells the owne
 
 from __future__ import annotations
 
-import hmac
 import json
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from app import clock, personal_data
-from app.accounts import bp, limits, operations
+from app.accounts import bp, limits, operations, sessions
 from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, DeleteAccountForm,
                                 EmailRequestForm, LoginForm, ProfileForm, RegistrationForm,
                                 ResetPasswordForm)
@@ -22,20 +21,13 @@ from app.accounts.operations import LinkState
 from app.contrib import account_panels
 from app.extensions import db, login_manager
 from app.site import home_url, offices
-from app.web import ConfirmForm, parse_int, safe_next
+from app.web import ConfirmForm, safe_next
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user of a session: the row must exist, be enabled and have the same password."""
-    user_id, _, fingerprint = session_id.partition(":")
-    user_id = parse_int(user_id, minimum=1, maximum=2**63 - 1)
-    if user_id is None or not fingerprint:
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or user.disabled or not hmac.compare_digest(user.password_fingerprint(), fingerprint):
-        return None
-    return user
+    """The user of a session: its server-side session row must still exist."""
+    return sessions.load(session_id)
 
 
 # ------------------------------------------------------------------ log in / out
@@ -50,7 +42,8 @@ def login_next() -> str | None:
 
 @bp.route("/masuk", methods=["GET", "POST"])
 @limits.login_per_ip
-@limits.login_per_email
+@limits.login_per_address_and_client
+@limits.login_per_address
 def login():
     """Log in with email and password."""
     next_url = safe_next(request.values.get("next"))
@@ -68,23 +61,34 @@ def login():
             # Said only to someone who knows the password.
             flash("Akun ini dinonaktifkan. Hubungi petugas PST bila menurut Anda ini keliru.", "error")
         else:
-            login_user(user, remember=form.remember.data)
-            user.last_login_at = clock.utcnow_naive()
-            db.session.commit()
+            sessions.start(user, remember=form.remember.data)
             flash(f"Selamat datang, {user.name}.", "success")
             if not user.is_verified:
                 flash("Alamat email Anda belum diverifikasi: buka tautan yang kami kirim untuk "
                       "membaca dan mengunduh softcopy.", "info")
-            return redirect(next_url or home_url())
+            return limits.remember_device(redirect(next_url or home_url()), user.email)
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
 
 @bp.post("/keluar")
 def logout():
-    """Log out (a POST with CSRF, so no link can log a user out)."""
-    logout_user()
+    """Log out (a POST with CSRF, so no link can log a user out); the session ends on the server."""
+    sessions.end_current()
     flash("Anda telah keluar.", "success")
     return redirect(home_url())
+
+
+@bp.post("/keluar-semua")
+@login_required
+def logout_everywhere():
+    """End every session of this account, on every device (e.g. after using a shared computer)."""
+    if ConfirmForm().validate_on_submit():
+        user = current_user._get_current_object()
+        count = sessions.end_all(user)
+        logout_user()
+        flash(f"Anda telah keluar dari semua perangkat ({count} sesi diakhiri).", "success")
+        return redirect(url_for(".login"), code=303)
+    return redirect(url_for(".account"), code=303)
 
 
 # ------------------------------------------------------------------ registration
@@ -93,6 +97,7 @@ def logout():
 @bp.route("/daftar", methods=["GET", "POST"])
 @limits.register_per_ip
 @limits.email_per_ip
+@limits.email_per_address_and_client
 @limits.email_per_address
 def register():
     """Create an account; the same answer whether or not the address is registered."""
@@ -124,6 +129,7 @@ def verify_email(token: str):
 
 @bp.route("/verifikasi/kirim-ulang", methods=["GET", "POST"])
 @limits.email_per_ip
+@limits.email_per_address_and_client
 @limits.email_per_address
 def resend_verification():
     """Send a new verification link: to the logged-in user, or to an address typed in."""
@@ -157,6 +163,7 @@ def privacy():
 
 @bp.route("/lupa-kata-sandi", methods=["GET", "POST"])
 @limits.email_per_ip
+@limits.email_per_address_and_client
 @limits.email_per_address
 def forgot_password():
     """Ask for a reset link; the same answer whether or not the address is registered."""
@@ -191,6 +198,7 @@ def reset_password(token: str):
 def account():
     """My account: profile, what each feature keeps for me, and my data rights."""
     return render_template("accounts/account.html", panels=account_panels(current_user),
+                           sessions=sessions.active(current_user),
                            staff_office=offices().get(current_user.office or ""))
 
 
@@ -220,11 +228,7 @@ def change_password():
             limits.mark_failed_password()
             form.current_password.errors.append("Kata sandi saat ini salah.")
         else:
-            user = current_user._get_current_object()
-            operations.set_new_password(user, form.password.data)
-            # The session carries the password's fingerprint: renew it for this device.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(user, remember=remembered)
+            operations.set_new_password(current_user._get_current_object(), form.password.data)
             flash("Kata sandi Anda telah diubah. Sesi di perangkat lain telah diakhiri.", "success")
             return redirect(url_for(".account"), code=303)
     return render_template("accounts/change_password.html", form=form)
@@ -234,6 +238,7 @@ def change_password():
 @login_required
 @limits.password_per_account
 @limits.email_per_ip
+@limits.email_per_address_and_client
 @limits.email_per_address
 def change_email():
     """Ask to move the account to a new address; it changes once the link is opened."""

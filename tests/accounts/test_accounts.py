@@ -199,6 +199,27 @@ def test_resend_answers_the_same_for_any_address(app, client, make_user, smtp_se
     assert [m["To"] for m in smtp_server.messages] == ["belum@contoh.id"]
 
 
+def test_reset_resend_and_register_do_the_same_work_for_any_address(app, client, make_user, monkeypatch,
+                                                                   smtp_server):
+    """The page only hands over one background job, whoever the address belongs to."""
+    from app.accounts import operations
+
+    make_user(email="belum@contoh.id", verified=False)
+    jobs = []
+    real = operations.run_in_background
+    monkeypatch.setattr(operations, "run_in_background",
+                        lambda job, *args: (jobs.append(job.__name__), real(job, *args)))
+    for address in ("belum@contoh.id", "tidak-ada@contoh.id"):
+        post_form(client, "/akun/lupa-kata-sandi", {"email": address})
+        post_form(client, "/akun/verifikasi/kirim-ulang", {"email": address})
+        register(client, email=address)
+    assert jobs == ["_reset_job", "_resend_job", "_registered_job"] * 2
+    smtp_server.wait_for(3)  # reset, resend and "already registered" for the real account only
+    from app.mail import wait_for_deliveries
+    wait_for_deliveries()
+    assert sorted(m["To"] for m in smtp_server.messages) == ["belum@contoh.id"] * 3 + ["tidak-ada@contoh.id"]
+
+
 def test_logged_in_unverified_user_is_reminded_and_can_resend(app, client, make_user, smtp_server):
     make_user(email="belum@contoh.id", verified=False)
     response = login(client, "belum@contoh.id")
@@ -267,6 +288,56 @@ def test_logout_is_a_post(client, make_user):
     page = client.get("/akun/")
     assert client.post("/akun/keluar", data={"csrf_token": csrf_from(page.data)}).status_code == 302
     assert not logged_in(client)
+
+
+def copy_cookies(source, names=("session", "remember_token")):
+    """A second browser holding copies of the first one's cookies (as a thief would)."""
+    thief = source.application.test_client()
+    for name in names:
+        cookie = source.get_cookie(name)
+        if cookie is not None:
+            thief.set_cookie(name, cookie.value)
+    return thief
+
+
+def test_logout_ends_the_session_on_the_server(client, make_user):
+    make_user()
+    token = csrf_from(client.get("/akun/masuk").data)
+    client.post("/akun/masuk", data={"email": "pengguna@contoh.id", "password": PASSWORD,
+                                     "remember": "y", "csrf_token": token})
+    session_copy = copy_cookies(client, ("session",))
+    remember_copy = copy_cookies(client, ("remember_token",))
+    assert logged_in(session_copy) and logged_in(remember_copy)
+    client.post("/akun/keluar", data={"csrf_token": csrf_from(client.get("/akun/").data)})
+    assert not logged_in(client)
+    assert not logged_in(session_copy), "a copied session cookie must die with the logout"
+    assert not logged_in(remember_copy), "a copied remember-me cookie must die with the logout"
+
+
+def test_log_out_everywhere(app, client, make_user):
+    make_user()
+    phone, laptop = app.test_client(), app.test_client()
+    for device in (client, phone, laptop):
+        login(device, "pengguna@contoh.id")
+    page = visible_text(client.get("/akun/").data)
+    assert "Akun Anda sedang masuk di 3 perangkat" in page
+    response = post_form(client, "/akun/keluar-semua", {}, form_url="/akun/")
+    assert response.status_code == 303 and "3 sesi diakhiri" in flash_text(client, response)
+    assert not any(logged_in(device) for device in (client, phone, laptop))
+    assert client.get("/akun/keluar-semua").status_code == 405
+
+
+def test_an_idle_session_ends_and_a_remembered_one_lasts(app, make_user, clock):
+    make_user()
+    short, remembered = app.test_client(), app.test_client()
+    login(short, "pengguna@contoh.id")
+    token = csrf_from(remembered.get("/akun/masuk").data)
+    remembered.post("/akun/masuk", data={"email": "pengguna@contoh.id", "password": PASSWORD,
+                                         "remember": "y", "csrf_token": token})
+    clock.advance(hours=13)
+    assert not logged_in(short) and logged_in(remembered)
+    clock.advance(days=31)
+    assert not logged_in(remembered)
 
 
 def test_sessions_from_before_the_fingerprint_are_not_accepted(app, make_user):
@@ -665,7 +736,7 @@ def test_posts_without_a_csrf_token_are_refused(app, people, url):
 
 
 def test_failed_logins_for_one_address_are_limited(make_app, mail_config, make_user):
-    app = make_app(LIMIT_LOGIN_PER_EMAIL="3 per hour", **mail_config)
+    app = make_app(LIMIT_LOGIN_PER_ADDRESS_AND_CLIENT="3 per hour", **mail_config)
     make_user(email="target@contoh.id")
     client = app.test_client()
     for _ in range(3):
@@ -680,8 +751,51 @@ def test_failed_logins_for_one_address_are_limited(make_app, mail_config, make_u
     assert login(client, "orang-lain@contoh.id", "apa-saja-123").status_code == 200  # other addresses go on
 
 
+def client_at(app, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_a_stranger_cannot_lock_the_owner_out(make_app, mail_config, make_user):
+    app = make_app(LIMIT_LOGIN_PER_ADDRESS_AND_CLIENT="10 per 15 minutes", **mail_config)
+    make_user()
+    stranger = client_at(app, "203.0.113.66")
+    for _ in range(10):
+        assert login(stranger, "pengguna@contoh.id", "tebakan-salah").status_code == 200
+    assert login(stranger, "pengguna@contoh.id", "tebakan-salah").status_code == 429
+    owner = client_at(app, "198.51.100.7")
+    assert login(owner, "pengguna@contoh.id").status_code == 302
+
+
+def test_distributed_guessing_meets_a_ceiling_that_known_devices_pass(make_app, mail_config, make_user):
+    app = make_app(LIMIT_LOGIN_PER_ADDRESS="5 per hour", **mail_config)
+    make_user()
+    laptop = client_at(app, "198.51.100.7")
+    assert login(laptop, "pengguna@contoh.id").status_code == 302  # the owner's own browser
+    laptop.post("/akun/keluar", data={"csrf_token": csrf_from(laptop.get("/akun/").data)})
+    for n in range(5):  # five machines, one guess each
+        assert login(client_at(app, f"203.0.113.{n}"), "pengguna@contoh.id", "tebakan-salah").status_code == 200
+    assert login(client_at(app, "203.0.113.99"), "pengguna@contoh.id").status_code == 429
+    # The browser the owner used before still gets in, from a new network too.
+    laptop.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    assert login(laptop, "pengguna@contoh.id").status_code == 302
+    assert logged_in(laptop)
+
+
+def test_a_forged_device_cookie_is_ignored(make_app, mail_config, make_user):
+    app = make_app(LIMIT_LOGIN_PER_ADDRESS="2 per hour", **mail_config)
+    make_user()
+    for n in range(2):
+        login(client_at(app, f"203.0.113.{n}"), "pengguna@contoh.id", "tebakan-salah")
+    forger = client_at(app, "203.0.113.50")
+    forger.set_cookie("pst_perangkat", "WyJhYmMiXQ.forged.signature", path="/akun/")
+    assert login(forger, "pengguna@contoh.id").status_code == 429
+
+
 def test_successful_logins_do_not_count_against_the_address(make_app, mail_config, make_user):
-    app = make_app(LIMIT_LOGIN_PER_EMAIL="2 per hour", **mail_config)
+    app = make_app(LIMIT_LOGIN_PER_ADDRESS_AND_CLIENT="2 per hour", LIMIT_LOGIN_PER_ADDRESS="2 per hour",
+                   **mail_config)
     make_user()
     for _ in range(4):
         client = app.test_client()
@@ -697,7 +811,7 @@ def test_logins_from_one_address_are_limited(make_app, mail_config):
 
 
 def test_reset_requests_are_limited_per_recipient(make_app, mail_config, make_user, smtp_server):
-    app = make_app(LIMIT_EMAIL_PER_ADDRESS="2 per hour", **mail_config)
+    app = make_app(LIMIT_EMAIL_PER_ADDRESS_AND_CLIENT="2 per hour", **mail_config)
     make_user()
     client = app.test_client()
     statuses = [post_form(client, "/akun/lupa-kata-sandi", {"email": "pengguna@contoh.id"}).status_code
@@ -711,6 +825,21 @@ def test_reset_requests_are_limited_per_recipient(make_app, mail_config, make_us
     from app.mail import wait_for_deliveries
     wait_for_deliveries()
     assert len(smtp_server.to("pengguna@contoh.id")) == 2
+
+
+def test_a_stranger_cannot_use_up_the_owners_reset_emails(make_app, mail_config, make_user, smtp_server):
+    app = make_app(LIMIT_EMAIL_PER_ADDRESS_AND_CLIENT="2 per hour", LIMIT_EMAIL_PER_ADDRESS="10 per hour",
+                   **mail_config)
+    make_user()
+    stranger = client_at(app, "203.0.113.66")
+    statuses = [post_form(stranger, "/akun/lupa-kata-sandi", {"email": "pengguna@contoh.id"}).status_code
+                for _ in range(3)]
+    assert statuses == [303, 303, 429]
+    owner = client_at(app, "198.51.100.7")
+    assert post_form(owner, "/akun/lupa-kata-sandi", {"email": "pengguna@contoh.id"}).status_code == 303
+    from app.mail import wait_for_deliveries
+    wait_for_deliveries()
+    assert len(smtp_server.to("pengguna@contoh.id")) == 3
 
 
 def test_registrations_and_resends_from_one_address_are_limited(make_app, mail_config):
