@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any, Mapping
 
 from flask import Flask
@@ -52,7 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config)
 
     _check_environment(app)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _private_folder(Path(app.instance_path))
     _configure_database(app)
 
     app.extensions["offices"] = load_offices(Path(app.config["OFFICES_DIR"]))
@@ -73,10 +75,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Not X-Forwarded-Host: links in emails must never take a host a client chose.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from app import contrib, errors, mail, personal_data, security
+    from app import contrib, errors, logs, mail, personal_data, security
 
     _sqlite_pragmas(app)
     contrib.init_app(app)
+    logs.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
@@ -112,16 +115,26 @@ def _check_environment(app: Flask) -> None:
     app.config.update(SESSION_COOKIE_SECURE=secure, REMEMBER_COOKIE_SECURE=secure,
                       PREFERRED_URL_SCHEME="https" if secure else "http")
     key = app.config.get("SECRET_KEY") or ""
-    weak = key.strip().lower() in settings.DEFAULT_SECRET_KEYS or len(key) < 16
-    if weak and env == "production":
+    if env == "production" and settings.weak_secret_key(key):
         raise ConfigurationError(
-            "SECRET_KEY is missing or a placeholder; set a long random value in the "
-            "environment (python -c 'import secrets; print(secrets.token_hex(32))')")
+            "SECRET_KEY is missing, a placeholder or too easy to guess; set a long random value "
+            "in the environment (python -c 'import secrets; print(secrets.token_hex(32))')")
     if not key:
         # Development and tests may run without a configured key: use a throwaway one.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         if env == "development":
             log.warning("SECRET_KEY not set; sessions will not survive a restart")
+    public_url = app.config.get("PUBLIC_URL")
+    if env == "production" and not public_url:
+        # Links in emails would otherwise take the Host header a client chose.
+        raise ConfigurationError("PUBLIC_URL is not set: set the site's address, e.g. "
+                                 "PUBLIC_URL=https://pst.example.go.id (links in emails use it)")
+    if app.config.get("TRUSTED_HOSTS") is None and public_url:
+        # Only the public host (and the machine itself, for health checks) is served.
+        app.config["TRUSTED_HOSTS"] = [urlsplit(public_url).hostname, "localhost", "127.0.0.1"]
+    if env == "production" and not app.config["MAIL_SERVER"] and not app.config["MAIL_OUTBOX"]:
+        raise ConfigurationError("MAIL_SERVER is not set: set the SMTP server, or MAIL_OUTBOX=1 to "
+                                 "write emails to instance/outbox/ instead of sending them")
 
 
 def _configure_rate_limits(app: Flask) -> None:
@@ -142,10 +155,25 @@ def _configure_rate_limits(app: Flask) -> None:
     limiter.init_app(app)
 
 
+def _private_folder(folder: Path) -> None:
+    """The instance folder holds the database, softcopies and mail: the owner's only."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
+
+
 def _configure_database(app: Flask) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "pst.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        # SQLite creates the -wal and -shm files with the database file's permissions.
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.parent.is_dir():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
 
 
 def _sqlite_pragmas(app: Flask) -> None:

@@ -7,6 +7,7 @@ environment, never from code.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,18 @@ DEFAULT_SECRET_KEYS = frozenset({"", "dev", "development", "secret", "changeme",
                                  "please-change-me", "test", "testing"})
 
 ENVIRONMENTS = ("production", "development", "testing")
+
+
+def weak_secret_key(key: str) -> bool:
+    """A key that is missing, a known placeholder, or guessable.
+
+    The estimate is length × log2(distinct characters): 64 hex digits give 256 bits,
+    "passwordpassword" 45.  At least 128 bits and 8 distinct characters are required.
+    """
+    if key.strip().lower() in DEFAULT_SECRET_KEYS or len(key) < 16:
+        return True
+    distinct = len(set(key))
+    return distinct < 8 or len(key) * math.log2(distinct) < 128
 
 
 def instance_path() -> Path:
@@ -68,6 +81,10 @@ def from_environment() -> dict:
         #: The site's public address (e.g. https://pst.example.go.id), used for links in
         #: emails so they never depend on the Host header of a request.
         "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None,
+        #: Host names the site answers to (comma-separated; ".example.go.id" allows its
+        #: subdomains); others get 400.  Default: PUBLIC_URL's host plus localhost.
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]
+                         if os.environ.get("TRUSTED_HOSTS") else None,
         #: Largest request body accepted (uploads of PDFs by staff are the largest).
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)),
         #: Secure flag on cookies; None means "on in production" (decided by the factory).
@@ -93,6 +110,9 @@ def from_environment() -> dict:
         # ---- accounts: email (see app/mail.py) --------------------------------------
         #: SMTP server; unset means messages are written to instance/outbox/ instead.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        #: In production, write emails to instance/outbox/ instead of sending them: only
+        #: when asked for (a production site without a mail server refuses to start).
+        "MAIL_OUTBOX": _flag("MAIL_OUTBOX", False),
         "MAIL_PORT": _int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,

@@ -8,7 +8,7 @@ import time
 from flask import Flask, render_template
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.extensions import limiter
 
@@ -65,6 +65,11 @@ def init_app(app: Flask) -> None:
         if wait is not None:
             response.headers["Retry-After"] = str(wait)
         return response
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A Host header the site does not serve: no page of ours (it could not build links)."""
+        return app.response_class("400 Bad Request: unknown host\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error):

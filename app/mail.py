@@ -46,12 +46,9 @@ def init_app(app: Flask) -> None:
                                  "exclude each other; set one")
     if "@" not in parseaddr(config["MAIL_FROM"])[1]:
         raise ConfigurationError(f"MAIL_FROM={config['MAIL_FROM']!r} is not an email address")
-    if config["APP_ENV"] == "production":
-        if not config["MAIL_SERVER"]:
-            log.warning("MAIL_SERVER is not set: emails are written to %s and not sent",
-                        outbox_dir(app))
-        if not config["PUBLIC_URL"]:
-            log.warning("PUBLIC_URL is not set: links in emails take the host of the request")
+    if config["APP_ENV"] == "production" and not config["MAIL_SERVER"]:
+        # Only with MAIL_OUTBOX=1 (create_app refuses otherwise).
+        log.warning("MAIL_OUTBOX is on: emails are written to %s and not sent", outbox_dir(app))
 
 
 def outbox_dir(app: Flask) -> Path:

@@ -27,7 +27,12 @@ def users():
     """User accounts."""
 
 
-def _get_or_create(email: str, name: str | None, password: str | None) -> tuple[User, bool]:
+def _get_or_create(email: str, name: str | None, password: str | None = None) -> tuple[User, bool]:
+    """The account with this address, or a new verified one with a password typed at a prompt.
+
+    Passwords are never taken from the command line, where shell history and the
+    process list would keep them.
+    """
     email = User.normalise_email(email)
     user = db.session.scalars(select(User).where(User.email == email)).first()
     if user is not None:
@@ -46,11 +51,10 @@ def _get_or_create(email: str, name: str | None, password: str | None) -> tuple[
 @users.command("create-admin")
 @click.argument("email")
 @click.option("--name", help="Display name.")
-@click.option("--password", help="Password (asked for when omitted).")
 @with_appcontext
-def create_admin(email: str, name: str | None, password: str | None):
-    """Make EMAIL an administrator (creating the account if needed)."""
-    user, created = _get_or_create(email, name, password)
+def create_admin(email: str, name: str | None):
+    """Make EMAIL an administrator (creating the account if needed; the password is asked for)."""
+    user, created = _get_or_create(email, name)
     user.role, user.office = "admin", None
     db.session.commit()
     click.echo(f"{'Created' if created else 'Updated'} administrator {user.email}.")
@@ -60,14 +64,13 @@ def create_admin(email: str, name: str | None, password: str | None):
 @click.argument("email")
 @click.option("--office", "office_slug", required=True, help="Slug of the office.")
 @click.option("--name", help="Display name.")
-@click.option("--password", help="Password (asked for when the account is new).")
 @with_appcontext
-def add_staff(email: str, office_slug: str, name: str | None, password: str | None):
-    """Make EMAIL staff of an office (creating the account if needed)."""
+def add_staff(email: str, office_slug: str, name: str | None):
+    """Make EMAIL staff of an office (creating the account if needed; the password is asked for)."""
     if office_slug not in current_app.extensions["offices"]:
         click.echo(f"error: {office_slug!r} is not an office slug", err=True)
         sys.exit(1)
-    user, created = _get_or_create(email, name, password)
+    user, created = _get_or_create(email, name)
     user.role, user.office = "staff", office_slug
     db.session.commit()
     click.echo(f"{'Created' if created else 'Updated'} {user.email}: staff of {office_slug}.")

@@ -926,15 +926,18 @@ def test_limits_are_shared_through_redis(make_app, mail_config):
 
 def test_users_commands(app, runner, make_user):
     make_user(email="pengguna@contoh.id")
-    result = runner.invoke(args=["users", "create-admin", "Kepala@BPS.go.id", "--name", "Kepala PST",
-                                 "--password", "sandi-admin-2026"])
+    result = runner.invoke(args=["users", "create-admin", "Kepala@BPS.go.id", "--name", "Kepala PST"],
+                           input="sandi-admin-2026\nsandi-admin-2026\n")
     assert result.exit_code == 0 and "Created administrator kepala@bps.go.id." in result.output
     result = runner.invoke(args=["users", "add-staff", "pengguna@contoh.id", "--office", "majenekab"])
     assert result.exit_code == 0 and "Updated pengguna@contoh.id: staff of majenekab." in result.output
-    result = runner.invoke(args=["users", "add-staff", "x@contoh.id", "--office", "atlantis", "--password", "x" * 10])
+    result = runner.invoke(args=["users", "add-staff", "x@contoh.id", "--office", "atlantis"])
     assert result.exit_code == 1 and "'atlantis' is not an office slug" in result.output
-    result = runner.invoke(args=["users", "create-admin", "pendek@contoh.id", "--password", "pendek"])
+    result = runner.invoke(args=["users", "create-admin", "pendek@contoh.id"], input="pendek\npendek\n")
     assert result.exit_code == 1 and "at least 8 characters" in result.output
+    # A password is never taken from the command line (shell history, process list).
+    result = runner.invoke(args=["users", "create-admin", "x@contoh.id", "--password", "sandi-admin-2026"])
+    assert result.exit_code == 2 and "No such option '--password'" in result.output
     result = runner.invoke(args=["users", "list"])
     lines = result.output.splitlines()
     assert any(line.split()[:4] == ["pengguna@contoh.id", "staff", "majenekab", "verified"] for line in lines)

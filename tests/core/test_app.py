@@ -14,16 +14,50 @@ from app.extensions import db
 from tests.helpers import OFFICES_DIR
 
 
+GOOD_KEY = "3f9c1e7a5b2d4f608a1c3e5f7b9d0a2c4e6f8a0b1c3d5e7f9a2b4c6d8e0f1a3b"
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": GOOD_KEY, "PUBLIC_URL": "https://pst.example.go.id",
+              "MAIL_SERVER": "smtp.example.go.id"}
+
+
 def base_config(tmp_path, **extra):
     config = {"OFFICES_DIR": str(OFFICES_DIR), "INSTANCE_PATH": tmp_path / "instance"}
     config.update(extra)
     return config
 
 
-@pytest.mark.parametrize("key", [None, "", "dev", "changeme", "short"])
-def test_production_refuses_a_missing_or_default_secret_key(tmp_path, key):
-    with pytest.raises(ConfigurationError, match="SECRET_KEY is missing or a placeholder"):
-        create_app(base_config(tmp_path, APP_ENV="production", SECRET_KEY=key))
+@pytest.mark.parametrize("key", [None, "", "dev", "changeme", "short", "a" * 40, "passwordpassword",
+                                 "0123456701234567"])
+def test_production_refuses_a_missing_placeholder_or_guessable_secret_key(tmp_path, key):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is missing, a placeholder or too easy to guess"):
+        create_app(base_config(tmp_path, **{**PRODUCTION, "SECRET_KEY": key}))
+
+
+def test_production_needs_a_public_url_and_a_mail_server(tmp_path):
+    with pytest.raises(ConfigurationError, match="PUBLIC_URL is not set"):
+        create_app(base_config(tmp_path, **{**PRODUCTION, "PUBLIC_URL": None}))
+    with pytest.raises(ConfigurationError, match="MAIL_SERVER is not set.*MAIL_OUTBOX=1"):
+        create_app(base_config(tmp_path, **{**PRODUCTION, "MAIL_SERVER": None}))
+    app = create_app(base_config(tmp_path, **{**PRODUCTION, "MAIL_SERVER": None, "MAIL_OUTBOX": True}))
+    assert app.config["TRUSTED_HOSTS"] == ["pst.example.go.id", "localhost", "127.0.0.1"]
+
+
+def test_requests_for_other_hosts_are_refused(tmp_path):
+    app = create_app(base_config(tmp_path, **PRODUCTION, SEARCH_SYNC_ON_START=False))
+    client = app.test_client()
+    assert client.get("/", base_url="https://pst.example.go.id").status_code == 200
+    forged = client.get("/", base_url="https://attacker.example")
+    assert forged.status_code == 400 and b"Traceback" not in forged.data
+    assert client.post("/akun/lupa-kata-sandi", base_url="https://attacker.example",
+                       data={"email": "a@contoh.id"}).status_code == 400
+
+
+def test_instance_folder_and_database_are_for_the_owner_only(tmp_path):
+    app = create_app(base_config(tmp_path, APP_ENV="testing", SQLALCHEMY_DATABASE_URI=None))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    assert (tmp_path / "instance").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "instance" / "pst.sqlite3").stat().st_mode & 0o777 == 0o600
 
 
 def test_development_and_testing_run_without_a_key(tmp_path):
@@ -40,7 +74,7 @@ def test_unknown_environment_is_refused(tmp_path):
 def test_production_cookie_flags(tmp_path, monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.delenv("SECURE_COOKIES", raising=False)
-    app = create_app(base_config(tmp_path, SECRET_KEY="a-long-random-production-key-0123456789"))
+    app = create_app(base_config(tmp_path, **{k: v for k, v in PRODUCTION.items() if k != "APP_ENV"}))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -52,9 +86,10 @@ def test_production_cookie_flags(tmp_path, monkeypatch):
 def test_instance_config_file_overrides_defaults(tmp_path):
     instance = tmp_path / "instance"
     instance.mkdir()
-    (instance / "config.py").write_text('SECRET_KEY = "from-the-instance-folder-0123456789"\n')
-    app = create_app({"OFFICES_DIR": str(OFFICES_DIR), "INSTANCE_PATH": instance, "APP_ENV": "production"})
-    assert app.config["SECRET_KEY"] == "from-the-instance-folder-0123456789"
+    (instance / "config.py").write_text(f'SECRET_KEY = "{GOOD_KEY}"\nPUBLIC_URL = "https://pst.example.go.id"\n')
+    app = create_app({"OFFICES_DIR": str(OFFICES_DIR), "INSTANCE_PATH": instance, "APP_ENV": "production",
+                      "MAIL_SERVER": "smtp.example.go.id"})
+    assert app.config["SECRET_KEY"] == GOOD_KEY and app.config["PUBLIC_URL"] == "https://pst.example.go.id"
 
 
 def test_default_database_is_sqlite_in_the_instance_folder_in_wal_mode(tmp_path):
