@@ -8,6 +8,7 @@ with ``url_for`` without naming the office: it is filled in here.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, g, url_for
+from werkzeug.routing import IntegerConverter
 
 from app.offices import Office
 from app.timeutil import format_date_id, format_local
@@ -23,7 +24,16 @@ def home_url() -> str:
     return url_for("standard.office") if current_app.config["SITE_OFFICE"] else url_for("directory.index")
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:…>`` in every route: 1 to 2**31 − 1, so a 30-digit id is a 404, not a database error."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint is registered: rules take their converters when they are added.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     site_office = app.config["SITE_OFFICE"]
 
     @app.url_value_preprocessor
