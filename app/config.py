@@ -161,4 +161,15 @@ def from_environment() -> dict:
         "LIMIT_EMAIL_PER_ADDRESS": "20 per hour; 50 per day",
         #: Password checks on the account pages (change password/email, delete), per user.
         "LIMIT_PASSWORD_CHECK_PER_USER": "10 per 15 minutes",
+
+        # ---- catalogue: softcopies ----------------------------------------------------
+        #: Largest PDF accepted as a softcopy, in pages (stamping cost grows with pages).
+        "SOFTCOPY_MAX_PAGES": _int("SOFTCOPY_MAX_PAGES", 3000),
+        #: Limits on extracting a new softcopy's text for the index (a separate process):
+        #: seconds and megabytes.  Keep the seconds well below gunicorn's worker timeout.
+        "SOFTCOPY_TEXT_TIMEOUT": _int("SOFTCOPY_TEXT_TIMEOUT", 15),
+        "SOFTCOPY_TEXT_MEMORY_MB": _int("SOFTCOPY_TEXT_MEMORY_MB", 768),
+        #: New reads and downloads (each stamps a copy) per account, and fetches of stamped copies.
+        "LIMIT_SOFTCOPY_PER_USER": "30 per 10 minutes; 300 per day",
+        "LIMIT_SOFTCOPY_FILE_PER_USER": "120 per 10 minutes",
     }

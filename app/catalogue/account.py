@@ -6,7 +6,7 @@ from flask import render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
-from app.catalogue import account_bp as bp
+from app.catalogue import account_bp as bp, delivery
 from app.catalogue.models import SoftcopyAccess
 from app.contrib import AccountPanel, DataSubject, PersonalDataSection, Registry
 from app.extensions import db
@@ -66,14 +66,27 @@ def export_accesses(subject: DataSubject) -> list[dict]:
 
 
 def erase_accesses(subject: DataSubject) -> None:
-    """Reads and downloads stay for the office's statistics, with no link to the person."""
-    if subject.user_id is not None:
-        db.session.execute(update(SoftcopyAccess).where(SoftcopyAccess.user_id == subject.user_id)
-                           .values(user_id=None))
+    """Reads and downloads stay for the office's statistics, with no link to the person;
+    the stamped copies (which carry the name and address) are deleted."""
+    if subject.user_id is None:
+        return
+    folder = delivery.cache_dir()
+    for token in db.session.scalars(select(SoftcopyAccess.token).where(SoftcopyAccess.user_id == subject.user_id)):
+        (folder / f"{token}.pdf").unlink(missing_ok=True)
+    db.session.execute(update(SoftcopyAccess).where(SoftcopyAccess.user_id == subject.user_id)
+                       .values(user_id=None))
+
+
+def purge_stamped(now) -> int:
+    """Stamped copies whose links have expired (they carry names and addresses)."""
+    from app.catalogue.views import ACCESS_LINK_LIFETIME
+
+    return delivery.prune(delivery.cache_dir(), ACCESS_LINK_LIFETIME.total_seconds(), now.timestamp())
 
 
 def register(reg: Registry) -> None:
     reg.account_panel(AccountPanel("downloads", "Unduhan saya", "catalogue/_account_panel.html",
                                    downloads_panel, order=20))
     reg.personal_data(PersonalDataSection("softcopy_accesses", tables=("softcopy_access",),
-                                          export=export_accesses, erase=erase_accesses, order=20))
+                                          export=export_accesses, erase=erase_accesses,
+                                          purge=purge_stamped, order=20))

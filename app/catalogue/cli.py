@@ -16,6 +16,7 @@ from app.catalogue import indexing
 from app.catalogue.importing import COLUMNS, RowError, import_csv
 from app.catalogue.models import Publication
 from app.extensions import db
+from app.pdf import PdfError
 
 
 @click.group()
@@ -46,6 +47,8 @@ def run_import(csv_path: Path, pdf_dir: Path | None) -> int:
     for line, message in report.errors:
         click.echo(f"line {line}: row skipped: {message}", err=True)
     for line, message in report.file_errors:
+        click.echo(f"line {line}: {message}", err=True)
+    for line, message in report.notes:
         click.echo(f"line {line}: {message}", err=True)
     click.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
                f"{len(report.errors)} row(s) failed, {len(report.file_errors)} file(s) skipped.")
@@ -84,6 +87,38 @@ def demo_command(count: int | None, if_empty: bool):
         csv_path = write_demo_files(Path(folder), count=count)
         status = run_import(csv_path, csv_path.parent / "pdf")
     sys.exit(status)
+
+
+@catalogue.command("sanitize-softcopies")
+@with_appcontext
+def sanitize_command():
+    """Strip active content (scripts, attachments, launch links) from softcopies stored before."""
+    store = indexing.pdf_store()
+    hashes = db.session.scalars(select(Publication.pdf_sha256).where(Publication.pdf_sha256.is_not(None))
+                                .distinct()).all()
+    changed = failed = large = 0
+    for sha in hashes:
+        try:
+            info = store.sanitize_stored(sha)
+        except (FileNotFoundError, ValueError, PdfError) as exc:
+            click.echo(f"{sha[:12]}…: skipped ({exc.__class__.__name__}: {exc})", err=True)
+            failed += 1
+            continue
+        if info.page_count > store.max_pages:
+            large += 1
+            click.echo(f"{sha[:12]}…: {info.page_count} pages, above the limit of {store.max_pages}: "
+                       "it is not served online until replaced", err=True)
+        if info.sha256 == sha:
+            continue
+        for publication in db.session.scalars(select(Publication).where(Publication.pdf_sha256 == sha)):
+            publication.pdf_sha256, publication.pdf_size = info.sha256, info.size
+            publication.pdf_pages = info.page_count
+        db.session.commit()
+        store.delete(sha)
+        changed += 1
+        click.echo(f"{sha[:12]}… → {info.sha256[:12]}…: removed {'; '.join(info.removed)}")
+    click.echo(f"{len(hashes)} softcopies checked: {changed} cleaned, {failed} skipped, {large} too large.")
+    sys.exit(1 if failed else 0)
 
 
 @catalogue.command("reindex")

@@ -50,7 +50,15 @@ PDF_MESSAGES = {
                  "Unggah berkas yang lengkap.",
     "corrupt": "PDF ini rusak dan tidak dapat dibaca. Simpan ulang atau ekspor ulang PDF-nya, lalu unggah lagi.",
     "no_pages": "PDF ini tidak memiliki halaman sama sekali.",
+    "too_many_pages": "PDF ini terlalu banyak halamannya (lebih dari batas yang diizinkan). Pecah menjadi "
+                      "beberapa berkas, lalu unggah lagi.",
+    "too_complex": "PDF ini terlalu rumit untuk diperiksa. Simpan ulang atau ekspor ulang PDF-nya, lalu unggah lagi.",
 }
+#: Said after saving when the PDF was stored but its text could not be read for the index.
+TEXT_PROBLEM = ("Softcopy tersimpan, tetapi teksnya tidak dapat dibaca untuk pencarian (pemrosesan terlalu "
+                "lama atau terlalu berat), sehingga isinya tidak ikut dicari. Judul, abstrak dan subjek tetap dicari.")
+#: Said after saving when active content was removed from the PDF.
+CONTENT_REMOVED = ("Konten aktif ({items}) telah dihapus dari PDF sebelum disimpan, demi keamanan pembaca.")
 
 
 def _strip(value):

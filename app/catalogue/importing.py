@@ -44,6 +44,8 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
     #: (line number, message) for rows imported without their softcopy.
     file_errors: list[tuple[int, str]] = field(default_factory=list)
+    #: Files stored with a remark: active content removed, text not extracted.
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -182,6 +184,11 @@ def import_csv(session: Session, source: Path, *, offices: Iterable[str], store:
             try:
                 info = store.put(pdf_path)
                 fields.update(pdf_sha256=info.sha256, pdf_size=info.size, pdf_pages=info.page_count)
+                if info.removed:
+                    report.notes.append((line, f"pdf: {pdf_name!r}: active content removed: "
+                                               f"{'; '.join(info.removed)}"))
+                if not info.text_complete:
+                    report.notes.append((line, f"pdf: {pdf_name!r}: text not indexed ({info.text_problem})"))
             except PdfError as exc:
                 report.file_errors.append((line, f"pdf: {pdf_name!r} skipped: {exc}"))
         with session.no_autoflush:

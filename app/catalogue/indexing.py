@@ -44,7 +44,9 @@ def protected_words(offices: dict[str, Office]) -> set[str]:
 def init_app(app: Flask) -> None:
     instance = Path(app.instance_path)
     offices = app.extensions["offices"]
-    app.extensions["pdf_store"] = PdfStore(instance / "softcopies")
+    app.extensions["pdf_store"] = PdfStore(
+        instance / "softcopies", max_pages=app.config["SOFTCOPY_MAX_PAGES"],
+        text_timeout=app.config["SOFTCOPY_TEXT_TIMEOUT"], text_memory_mb=app.config["SOFTCOPY_TEXT_MEMORY_MB"])
     app.extensions["search_index"] = SearchIndex(instance / "search-index",
                                                  protected_words=protected_words(offices))
     app.extensions["search_deferred"] = {}

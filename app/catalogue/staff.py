@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.access import staff_required
 from app.catalogue import staff_bp as bp
-from app.catalogue.forms import PDF_MESSAGES, PublicationForm
+from app.catalogue.forms import CONTENT_REMOVED, PDF_MESSAGES, TEXT_PROBLEM, PublicationForm
 from app.catalogue.indexing import pdf_store
 from app.catalogue.models import FORMAT_LABELS, Publication, SoftcopyAccess
 from app.catalogue.views import get_publication
@@ -68,6 +68,7 @@ def save_publication(form: PublicationForm, publication: Publication | None) -> 
     """Check the form and the upload, then create or update; None (errors on the form) if refused."""
     fields = form.publication_fields(g.office.slug)
     upload = form.pdf.data
+    info = None
     if upload:
         # The file's content decides everything: its name is never used.
         try:
@@ -94,6 +95,10 @@ def save_publication(form: PublicationForm, publication: Publication | None) -> 
         db.session.rollback()
         form.publication_number.errors.append(DUPLICATE_NUMBER)
         return None
+    if info is not None and info.removed:
+        flash(CONTENT_REMOVED.format(items="; ".join(info.removed)), "info")
+    if info is not None and not info.text_complete:
+        flash(TEXT_PROBLEM, "info")
     return publication
 
 

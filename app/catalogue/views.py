@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import secrets
 from datetime import timedelta
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import clock
-from app.catalogue import bp, citation, everywhere
+from app.catalogue import bp, citation, delivery, everywhere, limits
 from app.catalogue.indexing import pdf_store, run_search
 from app.catalogue.models import FORMAT_LABELS, LANGUAGE_LABELS, Publication, SoftcopyAccess
 from app.extensions import db
-from app.pdf import watermark
 from app.search import SearchQuery
 from app.site import offices
 from app.timeutil import format_local
@@ -147,6 +145,7 @@ def cite(publication_id: int, kind: str):
 
 @bp.post("/katalog/<int:publication_id>/<any(baca, unduh):action>")
 @login_required
+@limits.softcopy_per_user
 def request_softcopy(publication_id: int, action: str):
     """Log a read or download, then send the user to their stamped copy."""
     publication = get_publication(publication_id)
@@ -155,6 +154,13 @@ def request_softcopy(publication_id: int, action: str):
         return redirect(url_for(".detail", publication_id=publication.id))
     if not current_user.is_verified:
         flash("Verifikasi alamat email Anda terlebih dahulu untuk membaca atau mengunduh softcopy.", "error")
+        return redirect(url_for(".detail", publication_id=publication.id))
+    if pdf_store().max_pages and (publication.pdf_pages or 0) > pdf_store().max_pages:
+        # Stored before the page limit existed: stamping it would hold a worker too long.
+        current_app.logger.warning("Softcopy of publication %s has %s pages: not served",
+                                   publication.id, publication.pdf_pages)
+        flash("Softcopy ini terlalu besar untuk dibaca online. Ajukan permintaan softcopy kepada petugas PST.",
+              "error")
         return redirect(url_for(".detail", publication_id=publication.id))
     access = SoftcopyAccess(token=new_token(), kind="read" if action == "baca" else "download",
                             user_id=current_user.id, publication_id=publication.id,
@@ -176,6 +182,7 @@ def download_name(publication: Publication, token: str) -> str:
 
 @bp.get("/katalog/<int:publication_id>/berkas/<token>")
 @login_required
+@limits.softcopy_file_per_user
 def softcopy(publication_id: int, token: str):
     """The stamped PDF of a logged access, for its owner only."""
     publication = get_publication(publication_id)
@@ -194,15 +201,9 @@ def softcopy(publication_id: int, token: str):
         f"{format_local(access.created_at, g.office.timezone)} · {g.office.name} · ID {access.token}",
         "PST Perpustakaan BPS · untuk penggunaan pribadi, dilarang menyebarluaskan tanpa menyebut sumber",
     ]
-    output = io.BytesIO()
-    watermark(source, output, lines)
-    output.seek(0)
-    response = send_file(output, mimetype="application/pdf", as_attachment=access.kind == "download",
-                         download_name=download_name(publication, access.token), max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    # The browser's own PDF viewer needs to run in this document.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
-    return response
+    stamped = delivery.stamped_copy(source, access.token, lines, ACCESS_LINK_LIFETIME.total_seconds())
+    return delivery.pdf_response(stamped, download_name(publication, access.token),
+                                 as_attachment=access.kind == "download")
 
 
 # ------------------------------------------------------------- old English paths
