@@ -31,7 +31,7 @@ FIELD_MESSAGES = {
     "isbn": "ISBN tidak valid. Periksa kembali angkanya, terutama angka terakhir (angka kontrol).",
     "release_date": "Tanggal rilis harus berbentuk TTTT-BB-HH, misalnya 2024-02-28.",
     "subjects": "Setiap subjek paling panjang 80 karakter.",
-    "language": "Tulis kode bahasa seperti id, en, atau id-en.",
+    "language": "Tulis bahasa sebagai kode (id, en, ind, eng, id-en) atau nama (Indonesia, Inggris, English).",
     "abstract": "Abstrak paling panjang 10.000 karakter.",
     "pages": "Jumlah halaman harus bilangan bulat antara 1 dan 100.000.",
     "format": "Pilih salah satu format.",

@@ -59,6 +59,29 @@ def _text(row: dict, key: str, limit: int) -> str | None:
     return value or None
 
 
+#: What library systems write in a language column (ISO 639-1 and -2, MARC, names in
+#: Indonesian and English), mapped to the one code stored.
+LANGUAGE_FORMS = {
+    "id": "id", "in": "id", "ind": "id", "indonesia": "id", "indonesian": "id", "bahasa indonesia": "id",
+    "b. indonesia": "id", "en": "en", "eng": "en", "english": "en", "inggris": "en", "bahasa inggris": "en",
+}
+
+
+def normalise_language(value: str) -> str | None:
+    """One stored code for a language column: 'ind' → 'id', 'Inggris' → 'en', 'ind;eng' → 'id-en'.
+
+    None when the value cannot be understood.
+    """
+    text = " ".join(str(value).strip().lower().split())
+    if text in LANGUAGE_FORMS:
+        return LANGUAGE_FORMS[text]
+    parts = [p.strip() for p in re.split(r"\s*[-;/,+&]\s*|\s+dan\s+|\s+and\s+", text) if p.strip()]
+    codes = [LANGUAGE_FORMS.get(p) for p in parts]
+    if len(parts) == 2 and None not in codes and codes[0] != codes[1]:
+        return "-".join(codes)
+    return None
+
+
 def parse_row(row: dict, offices: Iterable[str]) -> dict:
     """Check one CSV row and return the publication's fields (RowError if bad)."""
     for key in REQUIRED:
@@ -96,9 +119,10 @@ def parse_row(row: dict, offices: Iterable[str]) -> dict:
     fields["subjects"] = list(dict.fromkeys(s for s in subjects if s))
     if any(len(s) > 80 for s in fields["subjects"]):
         raise RowError("subjects: a subject is longer than 80 characters")
-    language = (row.get("language") or "id").strip().lower()
-    if not re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", language):
-        raise RowError(f"language: {language!r} is not a language code such as id or en")
+    language = normalise_language(row.get("language") or "id")
+    if language is None:
+        raise RowError(f"language: {row.get('language')!r} is not understood; use a code (id, en, ind, eng, "
+                       f"id-en) or a name (Indonesia, Inggris, English), or two joined by '-' or ';'")
     fields["language"] = language
     fields["abstract"] = (row.get("abstract") or "").strip()
     if len(fields["abstract"]) > 10_000:

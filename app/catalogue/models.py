@@ -12,7 +12,7 @@ from app.clock import utcnow_naive
 
 FORMATS = ("softcopy", "hardcopy", "both")
 FORMAT_LABELS = {"softcopy": "Softcopy", "hardcopy": "Hardcopy (tercetak)", "both": "Softcopy dan hardcopy"}
-LANGUAGE_LABELS = {"id": "Indonesia", "en": "Inggris", "id-en": "Indonesia–Inggris"}
+LANGUAGE_LABELS = {"id": "Indonesia", "en": "Inggris", "id-en": "Indonesia–Inggris", "en-id": "Inggris–Indonesia"}
 
 
 class Publication(db.Model):

@@ -49,6 +49,24 @@ def test_reimport_updates_instead_of_duplicating(app, catalogue, tmp_path, pdf_d
         assert db.session.get(Publication, catalogue["Kabupaten Majene Dalam Angka 2024"]).abstract == "Abstrak yang diperbarui."
 
 
+@pytest.mark.parametrize("written, stored", [
+    ("id", "id"), ("ind", "id"), ("IND", "id"), ("in", "id"), ("Indonesia", "id"), ("Bahasa Indonesia", "id"),
+    ("eng", "en"), ("English", "en"), ("Inggris", "en"), ("id-en", "id-en"), ("ind;eng", "id-en"),
+    ("Indonesia dan Inggris", "id-en"), ("eng/ind", "en-id"), ("", "id"),
+])
+def test_language_columns_from_library_systems_are_understood(app, tmp_path, written, stored):
+    result = run_import(app, write_csv(tmp_path / "bahasa.csv", [dict(ROWS[2], language=written)]))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalars(select(Publication.language)).one() == stored
+
+
+def test_an_unknown_language_is_refused_naming_the_accepted_forms(app, tmp_path):
+    result = run_import(app, write_csv(tmp_path / "bahasa.csv", [dict(ROWS[2], language="Klingon")]))
+    assert result.exit_code == 1
+    assert "line 2: row skipped: language: 'Klingon' is not understood; use a code (id, en, ind, eng" in result.output
+
+
 def test_bad_rows_are_reported_with_line_numbers_and_good_rows_go_in(app, tmp_path, pdf_dir):
     good = dict(ROWS[3])
     rows = [

@@ -157,11 +157,11 @@ def test_create_with_pdf_stores_it_by_content(app, staff):
 
 def test_metadata_errors_are_shown_in_indonesian_and_values_kept(app, staff):
     response = submit(staff, NEW, form_data(issn="2087-4234", year="20x4", pages="0",
-                                            release_date="28/02/2024", language="Indonesia"))
+                                            release_date="28/02/2024", language="Klingon"))
     assert response.status_code == 200
     text = visible_text(response.data)
     assert "ISSN tidak valid" in text and "Tahun harus empat angka" in text
-    assert "Jumlah halaman harus" in text and "Tanggal rilis harus" in text and "kode bahasa" in text
+    assert "Jumlah halaman harus" in text and "Tanggal rilis harus" in text and "Tulis bahasa sebagai kode" in text
     html = response.data.decode()
     assert 'value="2087-4234"' in html and 'value="4101002.7601"' in html and "Statistik Kesejahteraan Rakyat" in html
     assert publication_by_title(app, form_data()["title"]) is None
