@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, abort, current_app, g, url_for
 from werkzeug.routing import IntegerConverter
 
 from app.offices import Office
+from app.text import format_number_id, format_size_id
 from app.timeutil import format_date_id, format_local
 
 
@@ -57,6 +58,14 @@ def init_app(app: Flask) -> None:
     @app.template_filter("date_id")
     def date_id(value):
         return format_date_id(value) if value else ""
+
+    @app.template_filter("filesize")
+    def filesize(value):
+        return format_size_id(value)
+
+    @app.template_filter("number_id")
+    def number_id(value, decimals: int = 0):
+        return format_number_id(value, decimals) if value is not None else ""
 
     @app.template_filter("local_time")
     def local_time(value):

@@ -38,3 +38,21 @@ def slugify(text: str, limit: int = 80, fallback: str = "") -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
     return slug or fallback
+
+
+def format_number_id(value: float, decimals: int = 0) -> str:
+    """A number the Indonesian way: 1.234.567 and 1,2 (dot for thousands, comma for decimals)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_size_id(size: int | None) -> str:
+    """A file size as people read it: '840 B', '27 KB', '1,2 MB' (one decimal below 10 MB)."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    megabytes = size / (1024 * 1024)
+    return f"{format_number_id(megabytes, 1 if megabytes < 10 else 0)} MB"

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote, urlencode
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,58 @@ def apa_parts(c: CitationData) -> tuple[str, str, str]:
     if c.url:
         after += f" {c.url}"
     return f"{c.author}. ({year}). ", c.title, after
+
+
+def highwire_tags(c: CitationData) -> list[tuple[str, str]]:
+    """Highwire Press ``citation_*`` meta tags (Zotero's connector, Mendeley, Google Scholar).
+
+    No ``citation_pdf_url``: a softcopy is only for a logged-in reader, stamped with them.
+    """
+    tags = [("citation_title", c.title), ("citation_author", c.author), ("citation_publisher", c.publisher)]
+    if c.release_date:
+        tags.append(("citation_publication_date", c.release_date.strftime("%Y/%m/%d")))
+    elif c.year:
+        tags.append(("citation_publication_date", str(c.year)))
+    if c.year:
+        tags.append(("citation_year", str(c.year)))
+    # Numbered BPS publications are reports of the office; Zotero reads them as such.
+    tags.append(("citation_technical_report_institution", c.publisher))
+    if c.publication_number:
+        tags.append(("citation_technical_report_number", c.publication_number))
+    if c.isbn:
+        tags.append(("citation_isbn", c.isbn))
+    if c.issn:
+        tags.append(("citation_issn", c.issn))
+    tags.append(("citation_language", c.language.split("-")[0]))
+    tags.extend(("citation_keywords", subject) for subject in c.subjects)
+    if c.pages:
+        tags.append(("citation_num_pages", str(c.pages)))
+    if c.abstract:
+        tags.append(("citation_abstract", c.abstract))
+    if c.url:
+        tags.append(("citation_abstract_html_url", c.url))
+    return tags
+
+
+def coins(c: CitationData) -> str:
+    """An OpenURL ContextObject (COinS, Z39.88-2004) for a ``<span class="Z3988">`` title."""
+    pairs = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"),
+             ("rft.genre", "report"), ("rft.btitle", c.title), ("rft.aucorp", c.author),
+             ("rft.pub", c.publisher)]
+    if c.place:
+        pairs.append(("rft.place", c.place))
+    if c.release_date or c.year:
+        pairs.append(("rft.date", c.release_date.isoformat() if c.release_date else str(c.year)))
+    if c.isbn:
+        pairs.append(("rft.isbn", c.isbn))
+    if c.issn:
+        pairs.append(("rft.issn", c.issn))
+    if c.pages:
+        pairs.append(("rft.tpages", str(c.pages)))
+    pairs.append(("rft.language", "ind" if c.language.startswith("id") else "eng"))
+    if c.url:
+        pairs.append(("rft_id", c.url))
+    return urlencode(pairs, quote_via=quote)
 
 
 def apa(c: CitationData) -> str:

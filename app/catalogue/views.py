@@ -124,8 +124,9 @@ def citation_data(publication: Publication) -> citation.CitationData:
 def detail(publication_id: int):
     """All metadata, availability, citation and the read/download buttons."""
     publication = get_publication(publication_id)
-    return render_template("catalogue/detail.html", publication=publication,
-                           apa=citation.apa_parts(citation_data(publication)),
+    data = citation_data(publication)
+    return render_template("catalogue/detail.html", publication=publication, apa=citation.apa_parts(data),
+                           citation_meta=citation.highwire_tags(data), coins=citation.coins(data),
                            format_labels=FORMAT_LABELS, language_labels=LANGUAGE_LABELS)
 
 
