@@ -38,15 +38,20 @@ def _clean(values: list[str], limit: int = 10) -> tuple[str, ...]:
 
 
 def query_from_args(args, office_slug: str | None) -> SearchQuery:
-    """A SearchQuery from the page's query string; odd values fall back to defaults."""
+    """A SearchQuery from the page's query string; odd values fall back to defaults.
+
+    Without words there is nothing to be relevant to: browsing lists the newest first.
+    """
+    text = args.get("q", "")[:2000]
+    default_sort = "relevance" if text.strip() else "newest"
     return SearchQuery(
-        text=args.get("q", "")[:2000],
+        text=text,
         field=args.get("field") if args.get("field") in FIELDS else "all",
         office=office_slug if office_slug else (args.get("office") if args.get("office") in offices() else None),
         years=_years(args.getlist("year")),
         subjects=_clean(args.getlist("subject")),
         formats=tuple(f for f in args.getlist("format") if f in ("softcopy", "hardcopy")),
-        sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
+        sort=args.get("sort") if args.get("sort") in SORTS and (text.strip() or args.get("sort") != "relevance") else default_sort,
         page=page_arg(args),
         per_page=PER_PAGE,
     )

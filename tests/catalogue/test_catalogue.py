@@ -189,15 +189,29 @@ def test_field_search_by_number(shelf):
     assert "Tidak ada hasil" in text  # only in the abstract, not the title
 
 
-def test_zero_results_offer_a_consultation_carrying_the_query(shelf):
+def test_zero_results_page_helps_and_shows_no_empty_filters(shelf):
+    """The consultation offer itself comes from the feedback feature (tests/feedback)."""
     app, catalogue = shelf
     client = app.test_client()
     response = client.get("/majenekab/katalog?q=kapal+selam")
     text = visible_text(response.data)
-    assert "Tidak ada hasil" in text and "Ajukan konsultasi ke BPS Kabupaten Majene" in text
-    links = dict(read_page(response.data).links)
-    href = links["Ajukan konsultasi ke BPS Kabupaten Majene"]
-    assert href.startswith("mailto:bps7601@bps.go.id?subject=") and "kapal%20selam" in href
+    assert "Tidak ada hasil" in text and "Kami tidak menemukan publikasi untuk “kapal selam”" in text
+    assert "Periksa ejaan" in text and "Cari di katalog semua kantor" in text
+    html = response.get_data(as_text=True)
+    assert "Saring hasil" not in text and "Urutkan" not in text
+    assert re.search(r'<h2[^>]*role="status"', html) is None and 'role="status"' in html
+
+
+def test_browsing_without_words_lists_the_newest_first(shelf):
+    app, catalogue = shelf
+    client = app.test_client()
+    text = visible_text(client.get("/majenekab/katalog").data)
+    assert "Urutkan: Terbaru" in text and "Relevansi" not in text
+    titles = [t for t, _ in read_page(client.get("/majenekab/katalog?sort=relevance").data).links
+              if "Majene" in t and "20" in t]
+    assert titles[0] == "Kabupaten Majene Dalam Angka 2024"  # released 2024-02-28, the newest
+    html = client.get("/majenekab/katalog?q=majene").get_data(as_text=True)
+    assert '<details class="facets"' in html and "Relevansi" in visible_text(html)
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "AND OR", "*", "NOT", "title:(", "x" * 2000,
