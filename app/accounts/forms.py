@@ -88,7 +88,7 @@ class RegistrationForm(_NewPasswordMixin, FlaskForm):
     institution = _institution_field()
     occupation = _occupation_field()
     consent = BooleanField(
-        "Saya telah membaca pemberitahuan pelindungan data pribadi di atas dan menyetujui "
+        "Saya telah membaca pemberitahuan pelindungan data pribadi dan menyetujui "
         "pemrosesan data pribadi saya untuk tujuan tersebut.",
         validators=[DataRequired("Persetujuan diperlukan untuk membuat akun.")])
 

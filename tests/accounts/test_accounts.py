@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 from app.accounts.models import CONSENT_VERSION, User
 from app.extensions import db, limiter
 from tests.helpers import (MovableClock, captured_log, csrf_from, flash_text, logged_in, login, post_form,
-                           user_by_email, visible_text)
+                           read_page, user_by_email, visible_text)
 
 PASSWORD = "rahasia-123"
 NEW_PASSWORD = "kata-sandi-baru-77"
@@ -95,7 +95,11 @@ def test_registration_form_explains_each_mistake(app, client, smtp_server):
 
 
 def test_registration_page_states_the_personal_data_terms(client):
-    text = visible_text(client.get("/akun/daftar").data)
+    page = client.get("/akun/daftar")
+    text = visible_text(page.data)
+    # A summary beside the form, and the whole statement one link away.
+    assert ("Baca pemberitahuan lengkap (membuka tab baru; isian formulir tetap)", "/akun/privasi") in \
+        read_page(page.data).links
     for words in ("UU No. 27 Tahun 2022", "Tujuan", "Data yang dikumpulkan", "Masa penyimpanan", "Hak Anda",
                   "Pelajar/Mahasiswa", "Peneliti/Dosen", "ASN/TNI/Polri", "Pegawai BUMN/BUMD",
                   "Karyawan Swasta", "Wiraswasta", "Lainnya"):
