@@ -7,7 +7,10 @@ from flask import g, render_template, request
 from app import clock
 from app.hours import status_at
 from app.offices import WEEKDAY_NAMES_ID, directory as group_offices
+from app.mail import external_url
 from app.site import offices
+from app.standard.qr import qr_svg
+from app.timeutil import format_local
 from app.standard import bp, directory
 from app.web import text_arg
 
@@ -35,7 +38,10 @@ def index():
 
 @bp.get("/")
 def office():
-    """The office's service standard for its library service."""
-    status = status_at(g.office, clock.now())
-    return render_template("standard/office.html", status=status, components=COMPONENTS,
-                           weekdays=WEEKDAY_NAMES_ID)
+    """The office's service standard for its library service (and its A4 print)."""
+    now = clock.now()
+    online_url = external_url("standard.office")
+    return render_template("standard/office.html", status=status_at(g.office, now), components=COMPONENTS,
+                           weekdays=WEEKDAY_NAMES_ID, online_url=online_url,
+                           qr=qr_svg(online_url, "Kode QR ke standar pelayanan daring"),
+                           printed_at=format_local(now, g.office.timezone))

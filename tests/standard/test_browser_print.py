@@ -53,7 +53,12 @@ def test_office_page_in_chromium_and_printed_to_pdf(live_server, page):
     assert "bps7601@bps.go.id" in text
     assert "Daftar isi" not in text and "Daftar kantor" not in text  # no navigation on paper
     assert "Langsung ke konten utama" not in text
-    assert len(pdf.pages) <= 6
+    # Letterhead, source with a QR code, print date and page numbers; two A4 pages.
+    assert "Badan Pusat Statistik · BPS Kabupaten Majene · Jend. Ahmad Yani" in text.split("Standar Pelayanan")[0]
+    assert f"Pindai kode ini untuk membuka versi daring standar pelayanan ini: {live_server}/majenekab/" in text
+    assert "Dicetak " in text and " WITA." in text
+    assert len(pdf.pages) == 2
+    assert "Halaman 1 dari 2" in pdf.pages[0].extract_text() and "Halaman 2 dari 2" in pdf.pages[1].extract_text()
 
     # Chromium (Skia) is one more PDF producer the watermark must handle.
     from app.pdf import watermark
@@ -64,6 +69,14 @@ def test_office_page_in_chromium_and_printed_to_pdf(live_server, page):
     assert len(stamped_pdf.pages) == len(pdf.pages)
     for stamped_page in stamped_pdf.pages:
         assert "uji@contoh.id" in stamped_page.extract_text() and "014a/KGP" in squash(text)
+
+
+@pytest.mark.parametrize("slug", ["musibanyuasinkab", "sawahluntokota", "bengkulu", "pasamankab"])
+def test_every_standard_prints_on_two_pages(live_server, page, slug):
+    page.goto(f"{live_server}/{slug}/")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    assert len(pdf.pages) == 2
+    assert "Halaman 2 dari 2" in pdf.pages[1].extract_text()
 
 
 def test_page_fits_a_phone_screen(live_server, browser):

@@ -208,3 +208,12 @@ def test_print_stylesheet_is_linked_and_hides_navigation(client):
         css = response.text
     assert "size: A4" in css
     assert ".site-nav" in css and "display: none" in css
+
+
+def test_print_view_has_a_qr_code_to_the_online_page(make_app):
+    app = make_app(PUBLIC_URL="https://pst.example.go.id")
+    html = app.test_client().get("/majenekab/", base_url="https://pst.example.go.id").get_data(as_text=True)
+    assert '<svg role="img" viewBox=' in html and "<title>Kode QR ke standar pelayanan daring</title>" in html
+    text = visible_text(html)
+    assert "versi daring standar pelayanan ini: https://pst.example.go.id/majenekab/" in text
+    assert re.search(r"Dicetak \d\d-\d\d-\d{4} \d\d:\d\d WITA", text)
