@@ -24,11 +24,12 @@ instance/config.py:
 	@umask 077 && $(BIN)/python -c 'import secrets; print(f"SECRET_KEY = {secrets.token_hex(32)!r}")' > $@
 	@echo "Generated a SECRET_KEY in $@"
 
+# The set-up commands stay quiet about optional services; `flask run` names each missing one once.
 run: $(STAMP) instance/config.py
 	APP_ENV=development $(BIN)/flask offices check
-	APP_ENV=development $(BIN)/flask db upgrade
-	APP_ENV=development $(BIN)/flask catalogue demo --if-empty
-	APP_ENV=development $(BIN)/flask users demo
+	APP_ENV=development PST_QUIET_START=1 $(BIN)/flask db upgrade
+	APP_ENV=development PST_QUIET_START=1 $(BIN)/flask catalogue demo --if-empty
+	APP_ENV=development PST_QUIET_START=1 $(BIN)/flask users demo
 	APP_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)

@@ -30,6 +30,8 @@ FEATURES = (
     "app.standard",
     "app.accounts",
     "app.catalogue",
+    "app.feedback",
+    "app.visits",
     "app.staff",
 )
 
@@ -94,7 +96,34 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         for task in contrib.registry(app).start_tasks:
             task(app)
+    _start_notices(app)
     return app
+
+
+def start_notices(app: Flask) -> list[str]:
+    """One line per optional service that is not set up, saying what happens and how to set it."""
+    config, notices = app.config, []
+    if config.get("SECRET_KEY_GENERATED"):
+        notices.append("SECRET_KEY not set: a temporary key is used and sessions end at restart; "
+                       "set SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')")
+    if not config.get("REDIS_URL") and config["RATELIMIT_ENABLED"]:
+        notices.append("REDIS_URL not set: rate limits are counted in each process's memory; "
+                       "set REDIS_URL=redis://127.0.0.1:6379/0")
+    if not config["MAIL_SERVER"]:
+        notices.append("MAIL_SERVER not set: emails are written to instance/outbox/ instead of sent; "
+                       "set MAIL_SERVER=smtp.example.go.id (and MAIL_PORT, MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD)")
+    if not config.get("PUBLIC_URL"):
+        notices.append("PUBLIC_URL not set: links in emails use the address each request came to; "
+                       "set PUBLIC_URL=https://pst.example.go.id")
+    return notices
+
+
+def _start_notices(app: Flask) -> None:
+    """Print the notices once per process (not in tests; not when PST_QUIET_START is set)."""
+    if app.config["APP_ENV"] == "testing" or os.environ.get("PST_QUIET_START"):
+        return
+    for notice in start_notices(app):
+        log.warning(notice)
 
 
 def _check_office_slugs(app: Flask) -> None:
@@ -122,8 +151,7 @@ def _check_environment(app: Flask) -> None:
     if not key:
         # Development and tests may run without a configured key: use a throwaway one.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-        if env == "development":
-            log.warning("SECRET_KEY not set; sessions will not survive a restart")
+        app.config["SECRET_KEY_GENERATED"] = True
     public_url = app.config.get("PUBLIC_URL")
     if env == "production" and not public_url:
         # Links in emails would otherwise take the Host header a client chose.
@@ -149,9 +177,6 @@ def _configure_rate_limits(app: Flask) -> None:
                 "socket_connect_timeout": 2}
         else:
             app.config["RATELIMIT_STORAGE_URI"] = "memory://"
-            if app.config["RATELIMIT_ENABLED"] and app.config["APP_ENV"] != "testing":
-                log.warning("REDIS_URL is not set: rate limits are counted in this process's "
-                            "memory only, so each worker keeps its own count")
     limiter.init_app(app)
 
 

@@ -137,3 +137,23 @@ def test_security_headers_on_every_response(client):
         assert headers["X-Frame-Options"] == "DENY"
 
 
+
+
+def test_each_missing_optional_service_is_named_once_with_how_to_set_it(tmp_path, monkeypatch):
+    """`make run` prints these once (its set-up commands run with PST_QUIET_START)."""
+    import logging
+
+    from tests.helpers import captured_log
+
+    monkeypatch.delenv("PST_QUIET_START", raising=False)
+    with captured_log("app") as lines:
+        create_app(base_config(tmp_path, APP_ENV="development", SECRET_KEY=None, REDIS_URL=None,
+                               MAIL_SERVER=None, PUBLIC_URL=None, SEARCH_SYNC_ON_START=False))
+    starts = [line.split(":")[0] for line in lines if " not set: " in line]
+    assert starts == ["SECRET_KEY not set", "REDIS_URL not set", "MAIL_SERVER not set", "PUBLIC_URL not set"]
+    assert all("; set " in line for line in lines if " not set: " in line)
+    monkeypatch.setenv("PST_QUIET_START", "1")
+    with captured_log("app") as quiet:
+        create_app(base_config(tmp_path, APP_ENV="development", SEARCH_SYNC_ON_START=False))
+    assert not [line for line in quiet if " not set: " in line]
+    assert logging.getLogger("app").level == logging.NOTSET
