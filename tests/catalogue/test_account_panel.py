@@ -111,3 +111,20 @@ def test_delete_my_account_keeps_anonymous_statistics(app, client, accesses, smt
     assert login(client, "pengguna@contoh.id").status_code == 200
 
 
+
+
+def test_times_carry_their_zone_consistently(app, client, accesses):
+    """Each office's item in its own zone, labelled; everything else in WIB, labelled."""
+    login(client, "pengguna@contoh.id")
+    text = visible_text(client.get("/akun/").data)
+    assert "01-03-2026 10:00 WITA" in text and "01-03-2026 12:00 WITA" in text  # Majene's items
+    assert "01-03-2026 10:00 WIB" in text  # Sawahlunto's download
+    registered = text.split("Terdaftar", 1)[1].split()[:3]
+    assert registered[2] == "WIB"
+
+
+def test_login_link_returns_to_the_page_without_a_stray_question_mark(client):
+    links = dict(read_page(client.get("/majenekab/").data).links)
+    assert links["Masuk"] == "/akun/masuk?next=/majenekab/"
+    links = dict(read_page(client.get("/majenekab/katalog?q=padi").data).links)
+    assert links["Masuk"] == "/akun/masuk?next=/majenekab/katalog?q%3Dpadi"
