@@ -9,7 +9,8 @@ from functools import wraps
 from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from flask import Blueprint, make_response
+from flask import Blueprint, Flask, make_response, request, session
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.text import parse_int, slugify
@@ -74,3 +75,23 @@ def known_args(args: Mapping, names: Iterable[str]) -> dict[str, list[str]]:
     """Only the named query arguments, so a link is never built from what a visitor invented."""
     wanted = set(names)
     return {key: args.getlist(key) for key in args.keys() if key in wanted}
+
+
+def init_app(app: Flask) -> None:
+    """Conditional GET for pages every visitor sees alike."""
+
+    @app.after_request
+    def conditional_get(response):
+        """An anonymous visitor's page that set no cookie gets an ETag and may be answered 304.
+
+        Pages with a form (CSRF token), a flashed message or a login write the session,
+        so they are left alone; so is any response that chose its own caching.
+        """
+        if (request.method in ("GET", "HEAD") and response.status_code == 200 and response.mimetype == "text/html"
+                and "Cache-Control" not in response.headers and not response.direct_passthrough
+                and not session.modified and not current_user.is_authenticated):
+            response.headers["Cache-Control"] = "no-cache"
+            response.vary.add("Cookie")
+            response.add_etag(weak=True)
+            response.make_conditional(request)
+        return response

@@ -67,3 +67,21 @@ def test_staff_and_account_pages_are_never_cached(app, make_user):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "private, no-store", url
+
+
+def test_public_pages_answer_conditional_requests(client):
+    for url in ("/", "/majenekab/", "/majenekab/katalog"):
+        first = client.get(url)
+        assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache", url
+        etag = first.headers["ETag"]
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b"", url
+
+
+def test_pages_with_forms_or_a_login_are_not_given_etags(app, client, make_user):
+    from tests.helpers import login
+
+    assert "ETag" not in client.get("/akun/masuk").headers  # a CSRF token in the session
+    make_user()
+    login(client, "pengguna@contoh.id")
+    assert "ETag" not in client.get("/majenekab/").headers
