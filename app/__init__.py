@@ -30,6 +30,7 @@ FEATURES = (
     "app.standard",
     "app.accounts",
     "app.catalogue",
+    "app.reach",
     "app.feedback",
     "app.visits",
     "app.staff",

@@ -23,6 +23,8 @@ class Publication(db.Model):
         UniqueConstraint("office", "publication_number", name="uq_publication_office_number"),
         CheckConstraint("format IN ('softcopy', 'hardcopy', 'both')", name="format"),
         Index("ix_publication_office_title_year", "office", "title", "year"),
+        # Ids are never reused on SQLite either: OAI identifiers and feed entries name them.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,7 @@ from app.catalogue import bp, citation, delivery, everywhere, limits
 from app.catalogue.indexing import pdf_store, run_search
 from app.catalogue.models import FORMAT_LABELS, LANGUAGE_LABELS, Publication, SoftcopyAccess
 from app.extensions import db
+from app.mail import external_url
 from app.search import SearchQuery
 from app.site import offices
 from app.timeutil import format_local
@@ -121,7 +122,7 @@ def citation_data(publication: Publication) -> citation.CitationData:
         isbn=publication.isbn, language=publication.language, abstract=publication.abstract,
         subjects=tuple(publication.subjects or ()), release_date=publication.release_date,
         pages=publication.pages,
-        url=url_for("catalogue.detail", publication_id=publication.id, _external=True),
+        url=external_url("catalogue.detail", publication_id=publication.id),
     )
 
 
