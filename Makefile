@@ -43,6 +43,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_search --count $(or $(BENCH_COUNT),100000)
 	$(BIN)/python -m bench.bench_watermark --rounds 21
+	$(BIN)/python -m bench.bench_visits --count 200
 
 check: $(STAMP)
 	$(BIN)/flask offices check

@@ -172,4 +172,26 @@ def from_environment() -> dict:
         #: New reads and downloads (each stamps a copy) per account, and fetches of stamped copies.
         "LIMIT_SOFTCOPY_PER_USER": "30 per 10 minutes; 300 per day",
         "LIMIT_SOFTCOPY_FILE_PER_USER": "120 per 10 minutes",
+
+        # ---- visits: guest-book kiosk, queue, waiting-room display (app/visits) -------
+        #: Seconds without a touch after which the kiosk clears its form for the next visitor.
+        "VISITS_KIOSK_IDLE_SECONDS": _int("VISITS_KIOSK_IDLE_SECONDS", 90),
+        #: Seconds the kiosk's "Masih di sini?" warning counts down before clearing the form.
+        "VISITS_KIOSK_WARN_SECONDS": _int("VISITS_KIOSK_WARN_SECONDS", 10),
+        #: Seconds the kiosk shows a new ticket before returning to an empty form.
+        "VISITS_TICKET_SECONDS": _int("VISITS_TICKET_SECONDS", 30),
+        #: How often (milliseconds) the waiting-room display asks whether a number was called.
+        "VISITS_DISPLAY_POLL_MS": _int("VISITS_DISPLAY_POLL_MS", 1000),
+        #: A returning visitor's one-time code: lifetime in seconds, wrong tries allowed.
+        "VISITS_CODE_MAX_AGE": _int("VISITS_CODE_MAX_AGE", 600),
+        "VISITS_CODE_ATTEMPTS": 5,
+        #: Guest-book submissions from one client address.  A kiosk is one address that
+        #: legitimately submits all day (a form takes a visitor well over a minute), so the
+        #: limit only stops a script flooding the guest book.
+        "LIMIT_VISITS_GUESTBOOK_PER_IP": "20 per minute; 1000 per day",
+        #: One-time codes mailed to returning visitors: per kiosk, and per recipient address.
+        "LIMIT_VISITS_CODE_PER_IP": "30 per hour; 300 per day",
+        "LIMIT_VISITS_CODE_PER_ADDRESS": "3 per hour; 10 per day",
+        #: Wrong codes typed at one kiosk (each code also dies after VISITS_CODE_ATTEMPTS).
+        "LIMIT_VISITS_CODE_CHECK_PER_IP": "20 per 15 minutes",
     }

@@ -55,6 +55,8 @@ class Link:
     description: str = ""
     #: Only when this returns True (e.g. a setting that switches a page off).
     when: Callable[[], bool] | None = None
+    #: Current on pages this says yes to (given the endpoint), besides ``active``.
+    current_when: Callable[[str], bool] | None = None
 
     def __post_init__(self):
         if self.audience not in AUDIENCES:
@@ -210,7 +212,15 @@ def _allowed(link: Link, office) -> bool:
 
 def _is_current(link: Link) -> bool:
     endpoint = request.endpoint or ""
+    if link.current_when is not None and link.current_when(endpoint):
+        return True
     return endpoint == link.endpoint or any(endpoint.startswith(p) for p in link.active)
+
+
+def on_staff_page(endpoint: str) -> bool:
+    """Whether an endpoint belongs to a blueprint that contributes staff menu entries."""
+    blueprints = {link.endpoint.partition(".")[0] for link in registry().staff_links}
+    return endpoint.partition(".")[0] in blueprints
 
 
 def visible_links(links: list[Link]) -> list[dict]:

@@ -183,6 +183,46 @@ class Standard:
 
 
 @dataclass(frozen=True)
+class VisitService:
+    """A service a walk-in visitor can queue for, with the prefix of its numbers (P-001)."""
+
+    key: str
+    label: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class Locker:
+    """A locker for visitors' bags."""
+
+    number: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class VisitSettings:
+    """The office's own settings for its walk-in desk (``visits:``; not the published standard)."""
+
+    #: The library first, then the other PST services the office offers.
+    services: tuple[VisitService, ...]
+    lockers: tuple[Locker, ...] = ()
+    #: Guest-book entries keep their personal fields this many days (UU 27/2022).
+    retention_days: int = 365
+    #: The longest a visit may last, where the standard promises one (Bengkulu: 2 hours).
+    max_service_minutes: int | None = None
+
+    def service(self, key: str) -> VisitService | None:
+        for service in self.services:
+            if service.key == key:
+                return service
+        return None
+
+
+LIBRARY_SERVICE = "perpustakaan"
+DEFAULT_VISITS = VisitSettings(services=(VisitService(LIBRARY_SERVICE, "Perpustakaan", "P"),))
+
+
+@dataclass(frozen=True)
 class Office:
     """A BPS office and its library service standard."""
 
@@ -204,6 +244,10 @@ class Office:
     hours: tuple[DayHours, ...]
     standard: Standard
     source: str = field(default="", compare=False)
+    visits: VisitSettings = DEFAULT_VISITS
+    #: Days within which staff answer a softcopy request, consultation, report or complaint
+    #: (``requests: {promise_days: N}``), where the office has promised one.
+    request_promise_days: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -551,6 +595,72 @@ STANDARD = mapping({
     "notes": (list_of(text), False),
 })
 
+def _unique(items: tuple, attribute: str, path: str, key: str, errors: Errors) -> None:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item is None:
+            continue
+        value = getattr(item, attribute)
+        if value in seen:
+            errors.append((_join(_join(path, i), key),
+                           f"{value!r} is already used by {_join(path, seen[value])}"))
+        seen.setdefault(value, i)
+
+
+def visits_section(value: Any, path: str, errors: Errors) -> VisitSettings | None:
+    """The walk-in desk: queue services with their prefixes, lockers, retention."""
+    service = mapping({
+        "key": (pattern(re.compile(r"^[a-z][a-z0-9-]{0,29}$"), "a service key (lower-case letters, digits, hyphens)"), True),
+        "label": (text, True),
+        "prefix": (pattern(re.compile(r"^[A-Z]{1,2}$"), "a queue prefix of one or two capital letters"), True),
+    })
+    locker = mapping({
+        "number": (pattern(re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,9}$"),
+                           "a locker number (letters, digits and hyphens, at most 10)"), True),
+        "note": (text, False),
+    })
+    data = mapping({
+        "services": (list_of(service), False),
+        "lockers": (list_of(locker, allow_empty=True), False),
+        "retention_days": (integer, False),
+        "max_service_minutes": (integer, False),
+    })(value, path, errors)
+    if data is None:
+        return None
+    services = DEFAULT_VISITS.services
+    if data["services"] is not None:
+        services = tuple(VisitService(d["key"], d["label"], d["prefix"]) if d and None not in d.values() else None
+                         for d in data["services"])
+        where = _join(path, "services")
+        _unique(services, "key", where, "key", errors)
+        _unique(services, "prefix", where, "prefix", errors)
+        if services[0] is not None and services[0].key != LIBRARY_SERVICE:
+            errors.append((_join(_join(where, 0), "key"),
+                           f"the first service must be {LIBRARY_SERVICE!r} (the library comes first)"))
+    lockers = tuple(Locker(d["number"], d["note"]) if d and d["number"] else None
+                    for d in data["lockers"] or ())
+    _unique(lockers, "number", _join(path, "lockers"), "number", errors)
+    retention = data["retention_days"]
+    if retention is not None and not 1 <= retention <= 3650:
+        errors.append((_join(path, "retention_days"), f"{retention} must be between 1 and 3650 days"))
+    longest = data["max_service_minutes"]
+    if longest == 0:
+        errors.append((_join(path, "max_service_minutes"), "must be at least 1 minute"))
+    return VisitSettings(services=tuple(s for s in services if s), lockers=tuple(lk for lk in lockers if lk),
+                         retention_days=retention or DEFAULT_VISITS.retention_days,
+                         max_service_minutes=longest or None)
+
+
+def requests_section(value: Any, path: str, errors: Errors) -> int | None:
+    """Requests to the office (softcopy, consultation, reports, complaints): the promised days."""
+    data = mapping({"promise_days": (integer, True)})(value, path, errors)
+    days = data["promise_days"] if data else None
+    if days is not None and not 1 <= days <= 365:
+        errors.append((_join(path, "promise_days"), f"{days} must be between 1 and 365 days"))
+        return None
+    return days
+
+
 PROFILE = mapping({
     "slug": (pattern(SLUG_RE, "a slug (lower-case letters, digits, hyphens)"), True),
     "bps_code": (pattern(re.compile(r"^\d{4}$"), "a four-digit BPS code"), True),
@@ -568,6 +678,8 @@ PROFILE = mapping({
     "timezone": (zone, True),
     "hours": (hours, False),
     "standard": (STANDARD, True),
+    "visits": (visits_section, False),
+    "requests": (requests_section, False),
 })
 
 
@@ -618,6 +730,8 @@ def parse_profile(data: Any, file_name: str) -> tuple[Office | None, list[Proble
         hours=profile["hours"] or (),
         standard=standard,
         source=file_name,
+        visits=profile["visits"] or DEFAULT_VISITS,
+        request_promise_days=profile["requests"],
     )
     return office, []
 

@@ -29,7 +29,11 @@ def page_arg(args: Mapping, name: str = "page", maximum: int = MAX_PAGE) -> int:
 def text_arg(args: Mapping, name: str, limit: int = 200) -> str:
     """A free-text argument with whitespace collapsed and length capped."""
     value = args.get(name, "")
-    return " ".join(str(value).split())[:limit] if value else ""
+    if not value:
+        return ""
+    # Control characters (a NUL is refused by PostgreSQL) are dropped, not passed on.
+    printable = "".join(ch for ch in str(value) if ch.isprintable() or ch.isspace())
+    return " ".join(printable.split())[:limit]
 
 
 def like_pattern(text: str) -> str:

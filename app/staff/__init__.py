@@ -16,7 +16,7 @@ site_bp = Blueprint("staff_site", __name__, url_prefix="/staf")
 
 def init_app(app: Flask) -> None:
     from app import site
-    from app.contrib import AccountPanel, Link, registry
+    from app.contrib import AccountPanel, Link, on_staff_page, registry
     from app.staff import views
 
     site.register_office_blueprint(app, bp)
@@ -24,9 +24,11 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(site_bp)
 
     reg = registry(app)
+    # "Staf" is the current page on the staff home and on every feature's staff pages.
     reg.nav(Link("staff.home", "Staf", order=70, audience="staff", scope="office",
-                 active=("staff.", "catalogue_staff.", "users_admin.")))
+                 active=("staff.",), current_when=on_staff_page))
     reg.nav(Link("staff_site.home", "Staf", order=70, audience="admin", scope="site",
-                 active=("staff_site.", "users_admin."), when=lambda: not app.config["SITE_OFFICE"]))
+                 active=("staff_site.",), current_when=on_staff_page,
+                 when=lambda: not app.config["SITE_OFFICE"]))
     reg.account_panel(AccountPanel("staff", "Halaman staf", "staff/_account_panel.html",
                                    views.account_panel, order=5))

@@ -241,3 +241,65 @@ def test_flask_offices_check_works_when_the_app_cannot_start(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "error offices/bengkulu.yaml: timezone: 'Asia/Bengkulu'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# ---- visits: the office's own walk-in desk settings (app/visits) ------------------------
+
+
+def test_the_walk_in_desk_settings_of_the_five_offices():
+    offices = load_offices(OFFICES_DIR)
+    for office in offices.values():
+        visits = office.visits
+        assert [s.prefix for s in visits.services][0] == "P" and visits.services[0].key == "perpustakaan"
+        assert visits.retention_days == 365 and visits.lockers
+    assert [lk.number for lk in offices["bengkulu"].visits.lockers][-1] == "12"
+    assert offices["majenekab"].visits.lockers[-1].note == "loker besar, untuk tas laptop"
+    # Bengkulu's standard: "Lama layanan maksimal 2 jam"; the others promise no maximum.
+    assert offices["bengkulu"].visits.max_service_minutes == 120
+    assert offices["majenekab"].visits.max_service_minutes is None
+    # The waiting-time promise is the standard's own, not repeated in visits.
+    assert offices["bengkulu"].walk_in_promise_minutes == 10
+
+
+def test_the_visits_section_is_optional(profile):
+    profile.pop("visits")
+    office, problems = parse_profile(profile, "musibanyuasinkab.yaml")
+    assert problems == []
+    assert [(s.key, s.prefix) for s in office.visits.services] == [("perpustakaan", "P")]
+    assert office.visits.lockers == () and office.visits.retention_days == 365
+
+
+@pytest.mark.parametrize("mutate, path, message", [
+    (lambda v: v.update(retention_days=0), "visits.retention_days", "0 must be between 1 and 3650 days"),
+    (lambda v: v.update(retention_days=5000), "visits.retention_days", "must be between 1 and 3650 days"),
+    (lambda v: v.update(retention_days="setahun"), "visits.retention_days", "must be a whole number"),
+    (lambda v: v.update(max_service_minutes=0), "visits.max_service_minutes", "must be at least 1 minute"),
+    (lambda v: v.update(max_service_minutes=-5), "visits.max_service_minutes", "must not be negative"),
+    (lambda v: v["services"][0].update(prefix="p"), "visits.services[0].prefix", "is not a queue prefix"),
+    (lambda v: v["services"][0].update(prefix="PST"), "visits.services[0].prefix", "is not a queue prefix"),
+    (lambda v: v["services"][1].update(prefix="P"), "visits.services[1].prefix",
+     "'P' is already used by visits.services[0]"),
+    (lambda v: v["services"][2].update(key="konsultasi"), "visits.services[2].key",
+     "'konsultasi' is already used by visits.services[1]"),
+    (lambda v: v["services"].reverse(), "visits.services[0].key",
+     "the first service must be 'perpustakaan' (the library comes first)"),
+    (lambda v: v["services"][1].pop("label"), "visits.services[1].label", "is required"),
+    (lambda v: v["services"][1].update(key="Konsultasi Statistik"), "visits.services[1].key", "is not a service key"),
+    (lambda v: v.update(services=[]), "visits.services", "must not be empty"),
+    (lambda v: v["lockers"][1].update(number="01"), "visits.lockers[1].number",
+     "'01' is already used by visits.lockers[0]"),
+    (lambda v: v["lockers"][0].update(number="loker satu"), "visits.lockers[0].number", "is not a locker number"),
+    (lambda v: v["lockers"][0].update(colour="merah"), "visits.lockers[0].colour", "unknown field"),
+    (lambda v: v.update(lockers="01-08"), "visits.lockers", "must be a list"),
+    (lambda v: v.update(counters=2), "visits.counters", "unknown field"),
+])
+def test_each_kind_of_visits_error_names_field_and_problem(profile, mutate, path, message):
+    mutate(profile["visits"])
+    problems = problems_of(profile)
+    assert any(p == path and message in m for p, m in problems), problems
+
+
+def test_a_bare_locker_number_is_read_as_text(profile):
+    profile["visits"]["lockers"] = [{"number": 1}, {"number": "A-2", "note": "dekat pintu"}]
+    office, problems = parse_profile(profile, "musibanyuasinkab.yaml")
+    assert problems == [] and [lk.number for lk in office.visits.lockers] == ["1", "A-2"]

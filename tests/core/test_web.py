@@ -34,6 +34,7 @@ def test_text_arg_collapses_and_caps():
     assert text_arg(MultiDict({"q": "  dalam \t angka  "}), "q") == "dalam angka"
     assert len(text_arg(MultiDict({"q": "x" * 500}), "q", 120)) == 120
     assert text_arg(MultiDict(), "q") == ""
+    assert text_arg(MultiDict({"q": "da\x00lam\x1b[31m"}), "q") == "dalam[31m"
 
 
 def test_like_pattern_escapes_wildcards():

@@ -55,3 +55,13 @@ def test_one_office_site_has_the_staff_home_at_staf(make_app, make_user):
     staff = client_of(app, "staf@bps.go.id")
     links = read_page(staff.get("/staf/").data).links
     assert ("Katalog", "/staf/katalog") in links
+
+
+def test_the_staff_link_is_current_on_every_features_staff_pages(app, make_user):
+    make_user(email="staf@bps.go.id", role="staff", office="majenekab")
+    staff = client_of(app, "staf@bps.go.id")
+    for url in ("/majenekab/staf/", "/majenekab/staf/katalog", "/majenekab/staf/akses-softcopy"):
+        html = staff.get(url).get_data(as_text=True)
+        assert '<a href="/majenekab/staf/" aria-current="page">Staf</a>' in html, url
+    html = staff.get("/majenekab/katalog").get_data(as_text=True)
+    assert '<a href="/majenekab/staf/" aria-current="page">' not in html
