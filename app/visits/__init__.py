@@ -48,4 +48,8 @@ def init_app(app: Flask) -> None:
                                     "mendapat nomor antrean."))
     reg.staff_link(Link("visits.display", "Layar antrean", order=18, audience="staff",
                         description="Buka di layar ruang tunggu: nomor yang dipanggil dan berikutnya."))
+    reg.staff_link(Link("visits_staff.visitor_data", "Data pribadi pengunjung", order=19, audience="staff",
+                        active=("visits_staff.visitor_data",),
+                        description="Pengunjung tanpa akun meminta salinan atau penghapusan data buku "
+                                    "tamunya (UU 27/2022): cari dengan alamat email."))
     personal_data.register(reg)

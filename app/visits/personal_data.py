@@ -75,6 +75,12 @@ def _anonymise(condition, now: datetime) -> int:
     return result.rowcount
 
 
+def anonymise_at_office(office: str, email: str) -> int:
+    """A visitor without an account asked staff of one office to erase their entries there."""
+    return _anonymise((GuestBookEntry.office == office) & (GuestBookEntry.email == email.strip().lower()),
+                      clock.utcnow_naive())
+
+
 def erase_entries(subject: DataSubject) -> None:
     """The subject's entries lose their personal fields; their codes go."""
     emails = [e.strip().lower() for e in subject.emails if e]

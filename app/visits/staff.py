@@ -6,22 +6,31 @@ every change is a POST with CSRF.  A ticket or locker of another office is "not 
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app import clock
 from app.access import staff_required
+from app.contrib import DataSubject
 from app.extensions import db
 from app.timeutil import format_local, to_local
 from app.visits import charts, operations, queue, reports
 from app.visits.forms import CallNumberForm, LockerForm
 from app.visits.models import GENDERS, ID_KINDS, STATUS_LABELS
-from app.web import no_store_blueprint, safe_next
+from app.personal_data import iso
+from app.visits import personal_data
+from app.web import ConfirmForm, no_store_blueprint, safe_next, text_arg
 
 #: Staff pages of the walk-in desk, under /<office_slug>/staf/.
 bp = Blueprint("visits_staff", __name__)
 no_store_blueprint(bp)
+
+#: What staff may type to find a visitor's entries (a whole address, nothing partial).
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 #: Ticket and locker ids in URLs stay within a 32-bit integer (larger is "not found").
 ID = "int(max=2147483647)"
@@ -276,3 +285,57 @@ def report_csv():
     response.headers["Content-Disposition"] = (
         f"attachment; filename=kunjungan-{g.office.slug}-{report.period.slug}.csv")
     return response
+
+
+# ------------------------------------------------------------------ a visitor's own data
+
+
+def _visitor_email() -> str:
+    """The address staff typed, normalised; '' when it is not an address."""
+    email = text_arg(request.values, "email", 254).lower()
+    return email if EMAIL_SHAPE.fullmatch(email) else ""
+
+
+def _office_entries(email: str) -> list[dict]:
+    subject = DataSubject(user=None, emails=(email,))
+    return [row for row in personal_data.export_entries(subject) if row["office"] == g.office.slug]
+
+
+@bp.get("/staf/bukutamu/data")
+def visitor_data():
+    """A visitor without an account asks to see, have or erase their guest-book entries."""
+    typed = text_arg(request.args, "email", 254)
+    email = _visitor_email()
+    entries = _office_entries(email) if email else []
+    return render_template("visits/staff/visitor_data.html", typed=typed, email=email, entries=entries,
+                           invalid=bool(typed) and not email, form=ConfirmForm())
+
+
+@bp.get("/staf/bukutamu/data.json")
+def visitor_data_json():
+    """The visitor's entries at this office as a JSON file, to hand over (right of access)."""
+    email = _visitor_email()
+    if not email:
+        abort(404)
+    body = json.dumps({"format": "pst-perpustakaan/buku-tamu/1", "office": g.office.slug,
+                       "exported_at": iso(clock.now()), "entries": _office_entries(email)},
+                      ensure_ascii=False, indent=2)
+    return current_app.response_class(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="buku-tamu-{g.office.slug}.json"'})
+
+
+@bp.post("/staf/bukutamu/data/anonimkan")
+def visitor_data_erase():
+    """Erase a visitor's personal fields at this office (the counts stay)."""
+    email = _visitor_email()
+    if not email or not ConfirmForm().validate_on_submit():
+        flash("Tulis alamat email pengunjung yang meminta penghapusan.", "error")
+        return redirect(url_for(".visitor_data"), code=303)
+    count = personal_data.anonymise_at_office(g.office.slug, email)
+    db.session.commit()
+    # Which visitor is not logged: only that a request was carried out.
+    current_app.logger.info("Staff %s anonymised %d guest-book entries at %s", current_user.id, count,
+                            g.office.slug)
+    flash(f"Data pribadi pada {count} isian buku tamu telah dihapus; jumlah kunjungan tetap tercatat.",
+          "success")
+    return redirect(url_for(".visitor_data"), code=303)
