@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_search --count $(or $(BENCH_COUNT),100000)
 	$(BIN)/python -m bench.bench_watermark --rounds 21
 	$(BIN)/python -m bench.bench_visits --count 200
+	$(BIN)/python -m bench.bench_ikm --count $(or $(BENCH_COUNT),100000)
 
 check: $(STAMP)
 	$(BIN)/flask offices check

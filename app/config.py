@@ -194,4 +194,19 @@ def from_environment() -> dict:
         "LIMIT_VISITS_CODE_PER_ADDRESS": "3 per hour; 10 per day",
         #: Wrong codes typed at one kiosk (each code also dies after VISITS_CODE_ATTEMPTS).
         "LIMIT_VISITS_CODE_CHECK_PER_IP": "20 per 15 minutes",
+
+        # ---- feedback: survey, ratings, requests and complaints (app/feedback) -------
+        #: A respondent answers the satisfaction survey once per office per period of this
+        #: kind (month, quarter, semester or year), counted in the office's time zone.
+        "FEEDBACK_SURVEY_PERIOD": os.environ.get("FEEDBACK_SURVEY_PERIOD") or "quarter",
+        #: Seconds a signed survey token (an anonymous browser, a visit ticket) stays valid.
+        "FEEDBACK_SURVEY_TOKEN_MAX_AGE": _int("FEEDBACK_SURVEY_TOKEN_MAX_AGE", 7 * 24 * 3600),
+        #: Days the download link of a fulfilled softcopy request works.
+        "FEEDBACK_SOFTCOPY_LINK_DAYS": _int("FEEDBACK_SOFTCOPY_LINK_DAYS", 7),
+        #: Accepted survey answers and complaints sent without an account, per client address.
+        "LIMIT_FEEDBACK_FORM_PER_IP": "20 per hour; 100 per day",
+        #: New requests, reports, ratings and replies by one logged-in user.
+        "LIMIT_FEEDBACK_POST_PER_USER": "30 per hour; 100 per day",
+        #: Complaint status lookups (/<slug>/pengaduan/<code>) from one client address.
+        "LIMIT_FEEDBACK_CODE_PER_IP": "30 per minute; 300 per hour",
     }

@@ -9,6 +9,7 @@ contributes here what it adds elsewhere:
 * panels on "Akun saya" (:meth:`Registry.account_panel`),
 * sections of a person's data for export, erasure and retention (:meth:`Registry.personal_data`),
 * widgets in named slots of other features' pages (:meth:`Registry.widget`).
+* orders for the catalogue search, e.g. by rating (:meth:`Registry.search_sort`).
 
 ``base.html``, the account page and the staff home render from the registry, so adding
 a feature touches one line outside its package: its name in :data:`app.FEATURES`.  As in
@@ -123,6 +124,19 @@ class Widget:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class SearchSort:
+    """An order of the catalogue search that another feature knows (e.g. by rating).
+
+    ``order(office_slug)`` (None: every office) returns publication ids in the order they
+    should come first; the other matches follow, newest first.
+    """
+
+    key: str
+    label: str
+    order: Callable[[str | None], list[int]]
+
+
 @dataclass
 class Registry:
     """Everything features contributed to this app; stored as ``app.extensions["contrib"]``."""
@@ -134,6 +148,7 @@ class Registry:
     personal_data_sections: list[PersonalDataSection] = field(default_factory=list)
     widgets: dict[str, list[Widget]] = field(default_factory=dict)
     start_tasks: list[Callable[[Flask], None]] = field(default_factory=list)
+    search_sorts: list[SearchSort] = field(default_factory=list)
 
     def nav(self, link: Link) -> None:
         """Add a link to the public navigation of every page."""
@@ -162,6 +177,12 @@ class Registry:
     def at_start(self, task: Callable[[Flask], None]) -> None:
         """Run ``task(app)`` in an app context once every feature has plugged in."""
         self.start_tasks.append(task)
+
+    def search_sort(self, sort: SearchSort) -> None:
+        """Offer another order on the catalogue search page."""
+        if any(s.key == sort.key for s in self.search_sorts):
+            raise ValueError(f"search sort {sort.key!r} registered twice")
+        self.search_sorts.append(sort)
 
     def widget(self, widget: Widget) -> None:
         """Add content to a named slot of another feature's page."""
