@@ -10,7 +10,13 @@ PORT   ?= 5000
 
 export FLASK_APP := wsgi
 
-.PHONY: run test test-fast bench check clean-venv
+.PHONY: run test test-fast bench check clean-venv messages
+
+# Message catalogues: .po files are text in the repository, .mo files are built here.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,18 +31,18 @@ instance/config.py:
 	@echo "Generated a SECRET_KEY in $@"
 
 # The set-up commands stay quiet about optional services; `flask run` names each missing one once.
-run: $(STAMP) instance/config.py
+run: $(STAMP) instance/config.py $(CATALOGUES)
 	APP_ENV=development $(BIN)/flask offices check
 	APP_ENV=development PST_QUIET_START=1 $(BIN)/flask db upgrade
 	APP_ENV=development PST_QUIET_START=1 $(BIN)/flask catalogue demo --if-empty
 	APP_ENV=development PST_QUIET_START=1 $(BIN)/flask users demo
 	APP_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(CATALOGUES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Everything but the browser and multi-worker tests, for a quick check while working.
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(CATALOGUES)
 	$(BIN)/python -m pytest -m "not browser and not workers" $(PYTEST_ARGS)
 
 # Figures, not pass/fail tests: search at 100k publications, watermark cost.
@@ -48,6 +54,14 @@ bench: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/flask offices check
+
+# After changing user-visible text: extract it and merge it into every catalogue, then
+# translate the new entries in app/translations/<lang>/LC_MESSAGES/messages.po.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output --project="PST Perpustakaan" .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -D messages --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel-features.cfg -k _l -k lazy_gettext -o app/translations/features.pot --no-location --sort-output --project="PST Perpustakaan" .
+	$(BIN)/pybabel update -i app/translations/features.pot -d app/translations -D features --ignore-obsolete --no-fuzzy-matching
 
 clean-venv:
 	rm -rf $(VENV)

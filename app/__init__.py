@@ -78,7 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Not X-Forwarded-Host: links in emails must never take a host a client chose.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from app import assets, contrib, errors, logs, mail, personal_data, security, web
+    from app import assets, contrib, errors, i18n, logs, mail, personal_data, security, web
 
     _sqlite_pragmas(app)
     contrib.init_app(app)
@@ -87,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
     site.init_app(app)
+    i18n.init_app(app)
     assets.init_app(app)
     web.init_app(app)
     personal_data.init_app(app)

@@ -11,8 +11,9 @@ from flask import Blueprint, Flask, abort, current_app, g, url_for
 from werkzeug.routing import IntegerConverter
 
 from app.offices import Office
-from app.text import format_number_id, format_size_id
-from app.timeutil import format_date_id, format_local
+from app.i18n import format_date_long, format_number
+from app.text import format_size_id
+from app.timeutil import format_local
 
 
 def offices() -> dict[str, Office]:
@@ -57,7 +58,8 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("date_id")
     def date_id(value):
-        return format_date_id(value) if value else ""
+        """A date in words in the page's language: 23 November 2026."""
+        return format_date_long(value) if value else ""
 
     @app.template_filter("filesize")
     def filesize(value):
@@ -65,7 +67,8 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("number_id")
     def number_id(value, decimals: int = 0):
-        return format_number_id(value, decimals) if value is not None else ""
+        """A number in the page's language: 1.234,5 or 1,234.5."""
+        return format_number(value, decimals)
 
     @app.template_filter("local_time")
     def local_time(value):

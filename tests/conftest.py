@@ -35,6 +35,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 
 
+def pytest_sessionstart(session):
+    """Compile the message catalogues when pytest runs without make (make compiles them too)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (OFFICES_DIR.parent / "app" / "translations").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalogue = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalogue)
+
+
 def pytest_report_header(config):
     if TEST_DATABASE_URL:
         return f"database: PostgreSQL ({sa.make_url(TEST_DATABASE_URL).render_as_string()})"

@@ -1,0 +1,108 @@
+"""The site in Indonesian (the default) and English: Flask-Babel, chosen per visitor.
+
+The language is the visitor's choice (the switch in every page's footer, remembered in
+a cookie), else the best match of the browser's ``Accept-Language``, else Indonesian.
+Indonesian text is the source (the msgids); ``app/translations/en`` holds the English.
+The catalogues' ``.po`` files are text in the repository; ``make`` compiles them to
+``.mo`` (never committed).  An office's service standard itself is a legal document and
+stays in the office's wording; only the headings around it are translated.
+
+Strings in Python use :func:`flask_babel.gettext` (``_``) at request time, or
+:func:`flask_babel.lazy_gettext` (``_l``) for labels defined at import time (forms,
+module constants); templates use ``{{ _("…") }}`` and ``{% trans %}``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+from flask import Blueprint, Flask, current_app, redirect, request
+from flask_babel import Babel, get_locale
+
+from app.config import PROJECT_ROOT
+
+#: The languages of the site, in the order the switch shows them.
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT = "id"
+COOKIE = "bahasa"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+babel = Babel()
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The visitor's choice, else the browser's preference, else Indonesian."""
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT)
+
+
+def language() -> str:
+    """The language of this request ('id' or 'en')."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
+
+
+@bp.get("/bahasa/<any(id, en):choice>")
+def switch(choice: str):
+    """Remember the chosen language in a cookie and go back to the page.
+
+    A link (GET), like the browser's own language preference: it changes nothing the
+    site stores, only how the visitor's pages are written, so it needs no form, and the
+    pages of visitors who never press it set no cookie and stay cacheable.
+    """
+    from app.web import safe_next
+
+    response = redirect(safe_next(request.args.get("next")) or "/", code=303)
+    response.set_cookie(COOKIE, choice, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def format_date_long(value: date | datetime | None) -> str:
+    """A date in words in the page's language: '23 November 2026'."""
+    if value is None:
+        return ""
+    return babel_format_date(value, "d MMMM y", locale=language())
+
+
+def format_number(value: float | int | None, decimals: int = 0) -> str:
+    """A number in the page's language: 1.234,5 (Indonesian) or 1,234.5 (English)."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=language())
+
+
+#: Two catalogues in one folder, merged at run time: ``messages`` (the house, accounts,
+#: catalogue, standard, staff, reach) and ``features`` (feedback and visits).  Two files
+#: let the parts be translated side by side; babel.cfg and babel-features.cfg say which
+#: sources feed which.
+DOMAINS = ("messages", "features")
+
+
+def init_app(app: Flask) -> None:
+    folder = str(PROJECT_ROOT / "app" / "translations")
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(folder for _ in DOMAINS))
+    app.config.setdefault("BABEL_DOMAIN", ";".join(DOMAINS))
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def languages():
+        return {"languages": LANGUAGES, "current_language": language()}
+
+    @app.after_request
+    def vary_on_language(response):
+        # The same URL answers in two languages: caches must tell them apart.
+        response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
+        if "Content-Language" not in response.headers and response.mimetype == "text/html":
+            response.headers["Content-Language"] = language()
+        return response
