@@ -13,7 +13,7 @@ export FLASK_APP := wsgi
 .PHONY: run test test-fast bench check clean-venv messages
 
 # Message catalogues: .po files are text in the repository, .mo files are built here.
-CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/*.po))
 
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
