@@ -48,6 +48,7 @@ test-fast: $(STAMP) $(CATALOGUES)
 # Figures, not pass/fail tests: search at 100k publications, watermark cost.
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_search --count $(or $(BENCH_COUNT),100000)
+	$(BIN)/python -m bench.bench_pages --rounds 201
 	$(BIN)/python -m bench.bench_watermark --rounds 21
 	$(BIN)/python -m bench.bench_visits --count 200
 	$(BIN)/python -m bench.bench_ikm --count $(or $(BENCH_COUNT),100000)

@@ -6,12 +6,15 @@ goes through the session) is pushed to the index right after the commit, so it i
 searchable at once.  If the index is busy or broken the change is kept and retried
 on the next commit, and :func:`sync` (run at start and by ``flask catalogue
 reindex --changed``) repairs any drift: a user never sees an index error.
+An index built with an older schema version (:mod:`app.search.schema`) is
+rebuilt at start when the catalogue is small, else reported.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
@@ -21,7 +24,7 @@ from app.catalogue.models import Publication
 from app.catalogue.storage import PdfStore
 from app.extensions import db
 from app.offices import Office
-from app.search import IndexBusy, PublicationDoc, SearchIndex, SearchQuery, SearchResults
+from app.search import SCHEMA_VERSION, Hit, IndexBusy, PublicationDoc, SearchIndex, SearchQuery, SearchResults
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,46 @@ def run_search(query: SearchQuery) -> tuple[SearchResults, bool]:
 
 def pdf_store() -> PdfStore:
     return current_app.extensions["pdf_store"]
+
+
+def example_queries(office: str | None, n: int = 3) -> list[str]:
+    """Queries that find publications of ``office`` in the catalogue as loaded
+    (for the search box's placeholder); [] when search is unavailable."""
+    try:
+        return search_index().example_queries(office, n)
+    except Exception:  # a placeholder is not worth an error page
+        log.exception("Example queries failed")
+        return []
+
+
+#: Passages already found: (index, text hash, terms) -> HTML.  The store is content
+#: addressed, so a passage never goes stale; the same words are searched often.
+_PASSAGES: OrderedDict[tuple, str] = OrderedDict()
+_PASSAGES_KEPT = 1024
+
+
+def text_passages(hits: list[tuple[Hit, Publication]]) -> dict[int, str]:
+    """For the hits found only through their PDF text: the passage of the
+    text that matched (HTML, marked), by publication id."""
+    index, store = search_index(), pdf_store()
+    passages: dict[int, str] = {}
+    for hit, publication in hits:
+        if not (hit.full_text_only and publication.pdf_sha256):
+            continue
+        key = (str(index.path), publication.pdf_sha256, hit.text_terms)
+        passage = _PASSAGES.get(key)
+        if passage is None:
+            try:
+                passage = index.passage(store.text(publication.pdf_sha256), hit.text_terms)
+            except Exception:  # the results page shows without it
+                log.exception("Passage of publication %s failed", publication.id)
+                continue
+            _PASSAGES[key] = passage
+            if len(_PASSAGES) > _PASSAGES_KEPT:
+                _PASSAGES.popitem(last=False)
+        if passage:
+            passages[hit.id] = passage
+    return passages
 
 
 def doc_for(publication: Publication, offices: dict[str, Office], store: PdfStore) -> PublicationDoc:
@@ -201,14 +244,28 @@ def sync() -> str:
             return f"index missing: rebuilt with {rebuild()} publication(s)"
         except IndexBusy:  # another worker started the same rebuild a moment earlier
             return "index missing: another process is rebuilding it"
+    note = ""
+    if index.outdated():
+        version = index.schema_version()
+        if len(rows) > AUTO_REBUILD_LIMIT:
+            note = f"; built with schema version {version}: run `flask catalogue reindex`"
+            # It still answers searches; the drift repair below keeps it current.
+            log.error("Search index was built with schema version %s (this code writes %s) and the "
+                      "catalogue has %d publications: run `flask catalogue reindex`",
+                      version, SCHEMA_VERSION, len(rows))
+        else:
+            try:
+                return f"index built with schema version {version}: rebuilt with {rebuild()} publication(s)"
+            except IndexBusy:
+                return "index built with an older schema: another process is rebuilding it"
     indexed = index.stored_versions()
     stale = [i for i, updated in rows.items() if indexed.get(i, ...) != updated]
     gone = [i for i in indexed if i not in rows]
     if not stale and not gone:
-        return f"index up to date ({len(rows)} publication(s))"
+        return f"index up to date ({len(rows)} publication(s)){note}"
     pending: dict[int, PublicationDoc | None] = {i: None for i in gone}
     pending.update((doc.id, doc) for doc in docs_by_id(stale))
     db.session.rollback()
     ok = apply_pending(index, pending)
     state = "updated" if ok else "could not be updated (busy)"
-    return f"index {state}: {len(stale)} changed, {len(gone)} removed"
+    return f"index {state}: {len(stale)} changed, {len(gone)} removed{note}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -11,8 +12,9 @@ from sqlalchemy import select
 
 from app import clock
 from app.catalogue import bp, citation, delivery, everywhere, limits
-from app.catalogue.indexing import pdf_store, run_search
+from app.catalogue.indexing import example_queries, pdf_store, run_search, text_passages
 from app.catalogue.models import FORMAT_LABELS, LANGUAGE_LABELS, Publication, SoftcopyAccess
+from app.contrib import registry
 from app.extensions import db
 from app.mail import external_url
 from app.search import SearchQuery
@@ -52,7 +54,7 @@ def query_from_args(args, office_slug: str | None) -> SearchQuery:
         years=_years(args.getlist("year")),
         subjects=_clean(args.getlist("subject")),
         formats=tuple(f for f in args.getlist("format") if f in ("softcopy", "hardcopy")),
-        sort=args.get("sort") if args.get("sort") in SORTS and (text.strip() or args.get("sort") != "relevance") else default_sort,
+        sort=args.get("sort") if args.get("sort") in all_sorts() and (text.strip() or args.get("sort") != "relevance") else default_sort,
         page=page_arg(args),
         per_page=PER_PAGE,
     )
@@ -80,15 +82,32 @@ def toggle_url(key: str, value) -> str:
     return search_url(**{key: values or None})
 
 
+def all_sorts() -> dict[str, str]:
+    """The engine's sorts and those other features contribute (e.g. by rating)."""
+    return {**SORTS, **{sort.key: sort.label for sort in registry().search_sorts}}
+
+
+def engine_query(query: SearchQuery) -> SearchQuery:
+    """The query the engine runs: a contributed sort becomes a ranked list of ids."""
+    contributed = {sort.key: sort for sort in registry().search_sorts}.get(query.sort)
+    if contributed is None:
+        return query
+    return replace(query, sort="ranked", ranked=tuple(contributed.order(query.office)))
+
+
 def render_search(office_slug: str | None):
     query = query_from_args(request.args, office_slug)
-    results, available = run_search(query)
+    results, available = run_search(engine_query(query))
     ids = [hit.id for hit in results.hits]
     rows = {p.id: p for p in db.session.scalars(select(Publication).where(Publication.id.in_(ids)))}
     hits = [(hit, rows[hit.id]) for hit in results.hits if hit.id in rows]
+    # search engine: the matching passage of hits found only in their PDF text,
+    # and example queries drawn from the catalogue as loaded
+    passages = text_passages(hits) if available else {}
+    examples = example_queries(query.office) if available else []
     return render_template("catalogue/search.html", results=results, hits=hits, query=query,
-                           available=available,
-                           fields=FIELDS, sorts=SORTS, format_labels=FORMAT_LABELS,
+                           available=available, passages=passages, examples=examples,
+                           fields=FIELDS, sorts=all_sorts(), format_labels=FORMAT_LABELS,
                            all_offices=offices(), args=request.args)
 
 

@@ -13,13 +13,19 @@ One module per job:
   indexing and querying.
 * :mod:`~app.search.store`: the index on disk (versioned directories behind a
   symlink), its locks, writes and rebuilds; :class:`IndexBusy`.
+* :mod:`~app.search.building`: a whole index built fast (analysis in worker
+  processes, postings written in bulk), for rebuilds.
 * :mod:`~app.search.planning`: the query language, :class:`SearchQuery` and
-  how it is normalised and planned.
+  how it is normalised and planned; :mod:`~app.search.synonyms`: the topic
+  synonyms a plan adds.
 * :mod:`~app.search.bitsets`: documents as bitsets, the per-process caches
   and the per-thread reader.
-* :mod:`~app.search.ranking`: matching, relevance and facet counts.
-* :mod:`~app.search.snippets`: highlighted titles and snippets, :class:`Hit`,
-  and "did you mean".
+* :mod:`~app.search.ranking`: matching, relevance (two tiers, then BM25-like
+  evidence) and facet counts.
+* :mod:`~app.search.terms`: words to index terms as the index's analyzer
+  gives them, fast (for the builder and the highlighter).
+* :mod:`~app.search.snippets`: highlighted titles and snippets, passages of
+  the PDF text (:func:`best_passage`), :class:`Hit`, and "did you mean".
 * :mod:`~app.search.index`: :class:`SearchIndex`, which puts them together, and
   :class:`SearchResults`.
 
@@ -37,12 +43,13 @@ from __future__ import annotations
 from app.search.bitsets import TERM_CACHE_BYTES, clear_caches
 from app.search.index import SearchIndex, SearchResults
 from app.search.planning import FIELD_WEIGHTS, FIELDS, MAX_PER_PAGE, MAX_QUERY_PARTS, SORTS, SearchQuery
-from app.search.ranking import FEW_DOCS_FACTOR, PHRASE_VERIFY_LIMIT
+from app.search.ranking import FEW_DOCS_FACTOR, PHRASE_VERIFY_LIMIT, TIER_SCORE
 from app.search.schema import (
     CONTENT_BOOST,
     FORMATS,
     MAX_QUERY_CHARS,
     NUMBERS_BOOST,
+    SCHEMA_VERSION,
     SUBJECTS_BOOST,
     TITLE_BOOST,
     TITLE_EXACT_BOOST,
@@ -54,10 +61,13 @@ from app.search.schema import (
     number_tokens,
     title_sort_key,
 )
-from app.search.snippets import SNIPPET_CHARS, SUGGEST_BELOW, Hit
+from app.search.snippets import SNIPPET_CHARS, SUGGEST_BELOW, Hit, best_passage, highlight_text
 from app.search.store import IndexBusy
+from app.search.synonyms import BROADER_TOPICS, TOPIC_SYNONYMS
 
 __all__ = [
+    "BROADER_TOPICS",
+    "SCHEMA_VERSION",
     "FIELDS",
     "FORMATS",
     "SORTS",
@@ -67,7 +77,10 @@ __all__ = [
     "SearchIndex",
     "SearchQuery",
     "SearchResults",
+    "TOPIC_SYNONYMS",
+    "best_passage",
     "build_schema",
+    "highlight_text",
     "normalise_number",
     "normalise_text",
 ]

@@ -7,6 +7,11 @@ on bitsets (:mod:`app.search.bitsets`), counts facets and ranks the page
 (:mod:`app.search.ranking`), then highlights the hits and, when few documents
 match, looks for a better spelling (:mod:`app.search.snippets`).
 
+What stays the same until the index changes is remembered per index
+generation (per reader): facet counts of a text and its filters, the shown
+title and snippet of a hit for a text, the spelling vocabulary, the example
+queries (:meth:`SearchIndex.example_queries`).
+
 Concurrency of reads (several worker processes, several threads each)
 ---------------------------------------------------------------------
 * Readers: one Whoosh searcher per thread and per :class:`SearchIndex`, reopened
@@ -17,9 +22,11 @@ Concurrency of reads (several worker processes, several threads each)
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 import weakref
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -30,8 +37,9 @@ from whoosh.index import EmptyIndexError
 from app.search.bitsets import _close_searcher, _or, _Reader
 from app.search.planning import SearchQuery, _plan, normalise_query
 from app.search.ranking import _evaluate, _facets, _rank
-from app.search.snippets import SUGGEST_BELOW, Hit, _hit, _suggest
+from app.search.snippets import SUGGEST_BELOW, Hit, _hit, _suggest, best_passage
 from app.search.store import IndexStore, _stored_versions
+from app.search.terms import fast_analyzer
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,9 @@ class SearchIndex(IndexStore):
     passed to ``ix.writer(timeout=…, delay=…)`` by :meth:`add` and
     :meth:`remove`; ``switch_timeout`` is how long :meth:`rebuild` and
     :meth:`create` wait for the rebuild lock and for the old index's write
-    lock.  Thread-safe, and safe with several processes.
+    lock.  ``build_procs`` is the number of processes that analyse documents
+    in a large :meth:`rebuild` (default: one per CPU;
+    :mod:`app.search.building`).  Thread-safe, and safe with several processes.
     """
 
     def __init__(
@@ -77,9 +87,10 @@ class SearchIndex(IndexStore):
         write_delay: float = 0.05,
         switch_timeout: float = 60.0,
         writer_limitmb: int = 256,
+        build_procs: int | None = None,
     ):
         super().__init__(path, protected_words, write_timeout=write_timeout, write_delay=write_delay,
-                         switch_timeout=switch_timeout, writer_limitmb=writer_limitmb)
+                         switch_timeout=switch_timeout, writer_limitmb=writer_limitmb, build_procs=build_procs)
         self._local = threading.local()
         self._readers: "weakref.WeakSet[_Reader]" = weakref.WeakSet()
         self._readers_lock = threading.Lock()
@@ -166,8 +177,8 @@ class SearchIndex(IndexStore):
         if r is None:
             return SearchResults(0, 1, 1, q.per_page, [], {}, None, replace(q, page=1))
         plan = _plan(r.schema, q.text, q.field)
-        text_bits, features = _evaluate(r, plan)
-        text_bits = r.live if text_bits is None else text_bits & r.live
+        match = _evaluate(r, plan)
+        text_bits = r.live if match.bits is None else match.bits & r.live
         if q.office is not None:
             text_bits &= r.facet("office").get(q.office, 0)
 
@@ -186,7 +197,10 @@ class SearchIndex(IndexStore):
             final &= b
         total = final.bit_count()
 
-        facets = _facets(r, q, text_bits, filters)
+        # The same text and filters give the same counts until the index changes.
+        facets_key = (q.text, q.field, q.office, q.years, q.subjects, q.formats)
+        facets = _cached(r, "facets", facets_key, lambda: _facets(r, q, text_bits, filters))
+        facets = {group: list(values) for group, values in facets.items()}
 
         per_page = q.per_page
         pages = max(1, math.ceil(total / per_page))
@@ -196,13 +210,156 @@ class SearchIndex(IndexStore):
         if not total:
             scored: list[tuple[int, float]] = []
         elif plan.parts and q.sort == "relevance":
-            scored = _rank(r, features, final, stop)[start:stop]
+            scored = _rank(r, match.groups(r), final, stop)[start:stop]
+        elif q.sort == "ranked":
+            scored = [(d, 0.0) for d in r.ranked(final, q.ranked, start, stop, total)]
         else:
             name = "title" if q.sort == "title" else "newest"
             scored = [(d, 0.0) for d in r.ordered(final, name, start, stop, total)]
-        hits = [_hit(r, plan, d, score) for d, score in scored]
+        hits = [_hit(r, plan, match, d, score) for d, score in scored]
 
         suggestion = None
         if plan.parts and total < SUGGEST_BELOW:
             suggestion = _suggest(r, q, plan, filters, total)
         return SearchResults(total, page, pages, per_page, hits, facets, suggestion, q)
+
+    # ----------------------------------------------------------------- what pages show besides results
+
+    def passage(self, text: str, query: str | Iterable[str]) -> str:
+        """The passage of a publication's PDF ``text`` that best matches
+        ``query`` (the query text, or analysed terms such as
+        :attr:`Hit.text_terms <app.search.snippets.Hit>`), HTML with the matched
+        words marked; "" when none matches (:func:`~app.search.snippets.best_passage`,
+        with this index's analyzer)."""
+        try:
+            r = self._reader()
+        except RuntimeError:  # pragma: no cover - an index that cannot be opened
+            r = None
+        analyzer = r.schema["content"].analyzer if r is not None else None
+        return best_passage(text, query, analyzer=analyzer)
+
+    def example_queries(self, office: str | None = None, n: int = 3) -> list[str]:
+        """Up to ``n`` queries that find publications of ``office`` (all
+        offices by default) in the index as it is: frequent topic words of the
+        newest titles, one with a year, and a subject; for a search box's
+        placeholder.  Computed once per index generation."""
+        r = self._reader()
+        if r is None or n <= 0:
+            return []
+        return list(_cached(r, "examples", (office, n), lambda: _example_queries(r, office, n)))
+
+
+#: Title words that name no topic: administrative units, series words, months.
+_NOT_TOPICS = frozenset("""
+    kabupaten kota provinsi kecamatan desa statistik dalam angka hasil tahap menurut lapangan usaha
+    publikasi laporan analisis profil indikator keadaan daerah umum tahunan triwulan semester
+    regency municipality province figures indonesia badan pusat januari februari maret april mei juni
+    juli agustus september oktober november desember
+""".split())
+#: The newest publications whose titles example queries are drawn from.
+_EXAMPLE_TITLES = 400
+
+
+def _cached(r: _Reader, kind: str, key, build):
+    """``build()``, remembered for this index generation (per reader, at most
+    256 of each kind)."""
+    cache = r.memo(("cache", kind), OrderedDict)
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = build()
+        if len(cache) > 256:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return value
+
+
+def _example_queries(r: _Reader, office: str | None, n: int) -> tuple[str, ...]:
+    """The most frequent topic word of the newest titles, the most frequent
+    phrase (2-4 topic words in a row) with the year of its newest title, the
+    most common subject, then more words; each tried, kept if it finds
+    something in ``office`` and shares no stem with those before it."""
+    base = r.live
+    if office is not None:
+        base &= r.facet("office").get(office, 0)
+    if not base:
+        return ()
+    analyzer = r.schema["title"].analyzer
+    fast = fast_analyzer(analyzer)
+    protected = getattr(getattr(fast, "stem", None), "protected", frozenset())
+
+    def stem(word: str) -> str | None:
+        """The one stem of a topic word, else None."""
+        if len(word) < 4 or word in _NOT_TOPICS or word in protected or not word.isalpha():
+            return None
+        terms = [t.text for t in analyzer(word)]
+        return terms[0] if len(terms) == 1 else None  # not a stopword nor an acronym
+
+    singles: Counter = Counter()
+    pairs: Counter = Counter()
+    shown: dict[tuple, str] = {}  # stems -> the words as first seen
+    newest_year: dict[tuple, str] = {}
+    from_abstracts: Counter = Counter()  # for small catalogues: titles may name no topic
+    for d in r.ordered(base, "newest", 0, _EXAMPLE_TITLES):
+        stored = r.searcher.stored_fields(d)
+        title = stored.get("title") or ""
+        for word in set(re.findall(r"[^\W\d_]+", (stored.get("abstract") or "").lower())):
+            st = stem(word)
+            if st is not None:
+                from_abstracts[(st,)] += 1
+                shown.setdefault((st,), word)
+        years = [y for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", title)]
+        year = years[-1] if years else None  # as the title writes it, so that it matches
+        words = [w.lower() for w in re.findall(r"[^\W\d_]+", title)]
+        stems = [stem(w) for w in words]
+        seen: set[tuple] = set()
+        found = [((st,), word) for word, st in zip(words, stems) if st is not None]
+        run: list[int] = []  # runs of 2 to 4 topic words in a row are phrases
+        for i, st in enumerate(stems + [None]):
+            if st is not None:
+                run.append(i)
+                continue
+            if 2 <= len(run) <= 4:
+                found.append((tuple(stems[j] for j in run), " ".join(words[j] for j in run)))
+            run = []
+        for key, text in found:
+            if key in seen:
+                continue
+            seen.add(key)
+            (singles if len(key) == 1 else pairs)[key] += 1
+            shown.setdefault(key, text)
+            if year:
+                newest_year.setdefault(key, year)
+    candidates: list[tuple[tuple, str]] = []
+    single = [k for k, _ in singles.most_common()]
+    if single:
+        candidates.append((single[0], shown[single[0]]))
+    phrases = [key for key, _ in pairs.most_common()]
+    for key in phrases:
+        year = newest_year.get(key)
+        candidates.append((key, f"{shown[key]} {year}" if year else shown[key]))
+    subjects = sorted(_count_of(r.facet("subject"), base).items(), key=lambda kv: (-kv[1], kv[0]))
+    for subject, _ in subjects:
+        words = subject.lower().split()
+        if len(words) <= 2 and all(stem(w) for w in words):
+            candidates.append((tuple(stem(w) for w in words), subject.lower()))
+    candidates.extend((k, shown[k]) for k in single[1:])
+    candidates.extend((k, shown[k]) for k, _ in from_abstracts.most_common(3 * n))
+    out: list[str] = []
+    used: set[str] = set()
+    phrase_taken = False
+    for key, text in candidates:
+        if len(out) >= n:
+            break
+        if used.intersection(key) or text in out or (key in phrases and phrase_taken):
+            continue
+        bits = _evaluate(r, _plan(r.schema, text, "all")).bits
+        if bits and bits & base:
+            out.append(text)
+            used.update(key)
+            phrase_taken |= key in phrases
+    return tuple(out)
+
+
+def _count_of(values: dict, base: int) -> dict:
+    return {v: c for v, b in values.items() if (c := (b & base).bit_count())}

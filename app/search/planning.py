@@ -25,6 +25,11 @@ phrase's words co-occur in more than
 :data:`~app.search.ranking.PHRASE_VERIFY_LIMIT` documents, their order is not
 checked (Whoosh checks positions in Python).
 
+Topic synonyms (:mod:`app.search.synonyms`): a word, or a run of words, that
+names a topic in another way (``inflasi``, ``IHK``, "indeks harga konsumen")
+also matches the topic's other names in titles, subjects and abstracts; the
+part then matches if the words do or a synonym does.
+
 Field choice ``number`` matches catalogue number, publication number, ISSN and
 ISBN, ignoring spaces, hyphens, dots and slashes (``2087-4234`` =
 ``20874234`` = ``2087 4234``), and the leading groups of catalogue and
@@ -55,13 +60,15 @@ from app.search.schema import (
     normalise_number,
     normalise_text,
 )
+from app.search.synonyms import BROADER_WEIGHT, MAX_RUN, SynonymTable, synonyms_for
 
 log = logging.getLogger(__name__)
 
 #: Field choices of :attr:`SearchQuery.field`.
 FIELDS = ("all", "title", "subject", "number")
-#: Sort choices of :attr:`SearchQuery.sort`.
-SORTS = ("relevance", "newest", "title")
+#: Sort choices of :attr:`SearchQuery.sort`.  ``ranked``: the publications named in
+#: :attr:`SearchQuery.ranked` first, in that order, then the other matches newest first.
+SORTS = ("relevance", "newest", "title", "ranked")
 
 MAX_QUERY_PARTS = 24
 MAX_PER_PAGE = 100
@@ -77,9 +84,11 @@ class SearchQuery:
     years: tuple[int, ...] = ()
     subjects: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()  # "softcopy" / "hardcopy"
-    sort: str = "relevance"  # relevance | newest | title
+    sort: str = "relevance"  # relevance | newest | title | ranked
     page: int = 1
     per_page: int = 20
+    #: Sort ``ranked`` only: publication ids to put first, in this order (e.g. best rated).
+    ranked: tuple[int, ...] = ()
 
 
 # --------------------------------------------------------------------------- query normalisation
@@ -126,8 +135,14 @@ def normalise_query(query: SearchQuery) -> SearchQuery:
         except (TypeError, ValueError, OverflowError):
             return default
 
+    def ranked(values) -> tuple[int, ...]:
+        if not isinstance(values, (tuple, list)):
+            return ()
+        return tuple(v for v in values if type(v) is int)
+
     office = " ".join(_printable(query.office).split()) if isinstance(query.office, str) else None
     formats = seq(query.formats)
+    sort = query.sort if query.sort in SORTS else "relevance"
     return SearchQuery(
         text=normalise_text(query.text),
         field=query.field if query.field in FIELDS else "all",
@@ -135,9 +150,10 @@ def normalise_query(query: SearchQuery) -> SearchQuery:
         years=ints(query.years),
         subjects=strs(query.subjects),
         formats=tuple(f for f in FORMATS if f in formats),
-        sort=query.sort if query.sort in SORTS else "relevance",
+        sort=sort,
         page=num(query.page, 1, 1, 1_000_000),
         per_page=num(query.per_page, 20, 1, MAX_PER_PAGE),
+        ranked=ranked(query.ranked) if sort == "ranked" else (),
     )
 
 
@@ -147,20 +163,27 @@ def normalise_query(query: SearchQuery) -> SearchQuery:
 @dataclass(frozen=True)
 class _Alt:
     """One way for a query part to match: all ``terms`` in ``field``
-    (adjacent and in order when ``phrase``)."""
+    (adjacent and in order when ``phrase``).  ``weight`` scales the evidence
+    of a match (below 1 for a topic synonym, :mod:`app.search.synonyms`)."""
 
     field: str
     terms: tuple[str, ...]
     phrase: bool = False
+    weight: float = 1.0
 
 
 @dataclass
 class _Part:
-    """One word or quoted phrase of the query: it matches if any alternative does."""
+    """One word or quoted phrase of the query: it matches if any alternative
+    does.  A part made of a run of typed words that names a topic
+    (:mod:`app.search.synonyms`) also matches when all the parts of
+    ``all_of`` do (the words themselves)."""
 
     source: str
     alts: list[_Alt]
     quoted: bool = False
+    terms: tuple[str, ...] = ()  # the analysed terms of the word, for synonyms
+    all_of: tuple["_Part", ...] = ()
 
 
 @dataclass
@@ -189,6 +212,14 @@ _FIELD_SETS = {
     "title": ("title", "title_exact"),
     "subject": ("subjects_text",),
 }
+#: Where topic synonyms are looked for, per field choice (never the PDF
+#: text; the narrower topics of a broad word not in abstracts either).
+_SYNONYM_FIELDS = {
+    "all": ("title", "subjects_text", "abstract"),
+    "title": ("title",),
+    "subject": ("subjects_text",),
+}
+_NARROWER_FIELDS = ("title", "subjects_text")
 #: Where a quoted phrase is looked for, per field of the field choice: title
 #: and abstract have positional twins; in subjects and PDF text all the words
 #: must occur, in any order; the exact title and the office name are skipped.
@@ -255,5 +286,39 @@ def _plan(schema: Schema, text: str, field: str) -> _Plan:
             if len(key) >= 4 and any(ch.isdigit() for ch in key):
                 alts.append(_Alt("numbers", (key,)))
         if alts:
-            parts.append(_Part(piece, alts, quoted))
+            parts.append(_Part(piece, alts, quoted, terms=stems))
+    if parts and field in _SYNONYM_FIELDS:
+        parts = _with_synonyms(parts, synonyms_for(analyzer), _SYNONYM_FIELDS[field])
     return _Plan(text, field, parts, dropped_all=bool(pieces) and not parts)
+
+
+def _with_synonyms(parts: list[_Part], table: SynonymTable, fields: tuple[str, ...]) -> list[_Part]:
+    """``parts`` with topic synonyms added: a word's synonyms become more
+    alternatives of its part; a run of words naming a topic (the longest
+    first) becomes one part that matches the words or a synonym."""
+    def alternatives(terms: tuple[str, ...], have: list[_Alt]) -> list[_Alt]:
+        seen = {(a.field, a.terms) for a in have}
+        return [_Alt(f, other, weight=weight) for other, weight in table.alternatives(terms)
+                for f in fields if (f, other) not in seen
+                and (weight > BROADER_WEIGHT or f in _NARROWER_FIELDS)]
+
+    out: list[_Part] = []
+    i = 0
+    while i < len(parts):
+        for j in range(min(len(parts), i + MAX_RUN), i + 1, -1):
+            run = parts[i:j]
+            if any(p.quoted or not p.terms for p in run):
+                continue
+            terms = tuple(t for p in run for t in p.terms)
+            alts = alternatives(terms, [])
+            if alts:
+                out.append(_Part(" ".join(p.source for p in run), alts, terms=terms, all_of=tuple(run)))
+                i = j
+                break
+        else:
+            part = parts[i]
+            if not part.quoted and part.terms:
+                part.alts.extend(alternatives(part.terms, part.alts))
+            out.append(part)
+            i += 1
+    return out

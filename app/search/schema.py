@@ -10,6 +10,20 @@ The fields used for matching carry no word positions; ``title_phrase`` and
 ``abstract_phrase`` are positional twins kept for quoted phrases only
 (:mod:`app.search.planning` says why).  The index is written with
 :func:`_codec`.
+
+Schema versions
+---------------
+:data:`SCHEMA_VERSION` is written beside every index this code builds
+(:mod:`app.search.store`); an index with another version (or none: built
+before versions were recorded) still answers searches and takes writes, and
+:meth:`~app.search.store.IndexStore.outdated` tells the caller to rebuild it.
+
+* 1: the first schema.
+* 2: the year and the release date are no longer indexed or stored (the year
+  facet and the "newest" order read the ``sort_newest`` column), the sort
+  title is a column only, and only the id, office, title, abstract and
+  update time are stored: about a tenth fewer postings and a smaller index.
+  Built by the bulk writer of :mod:`app.search.building`.
 """
 
 from __future__ import annotations
@@ -22,7 +36,7 @@ from typing import Iterable
 
 from whoosh import columns
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from app.analysis import build_analyzer, build_exact_analyzer
 
@@ -30,6 +44,9 @@ from app.analysis import build_analyzer, build_exact_analyzer
 FORMATS = ("softcopy", "hardcopy")
 
 MAX_QUERY_CHARS = 256
+
+#: Version of the schema and of what the index holds (see the module docstring).
+SCHEMA_VERSION = 2
 
 # Field boosts (index time, via ``field_boost``).
 TITLE_BOOST = 3.0
@@ -140,7 +157,9 @@ def _newest_key(doc: PublicationDoc) -> int:
 
 def _codec() -> W3Codec:
     """Whoosh's codec with 512-posting blocks (128 by default): measured ~40%
-    faster to read whole posting lists, and a smaller index."""
+    faster to read whole posting lists, and a smaller index.  (Whoosh-Reloaded
+    2.7.5 cannot inline short posting lists in the term dictionary: its
+    ``inlinelimit`` above 1 raises AttributeError at commit.)"""
     return W3Codec(blocklimit=512)
 
 
@@ -157,17 +176,15 @@ def build_schema(protected_words: Iterable[str] = ()) -> Schema:
         # reading a posting list ~4x slower; phrases use the *_phrase fields.
         title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST, spelling=True, phrase=False),
         title_exact=TEXT(analyzer=exact, field_boost=TITLE_EXACT_BOOST, phrase=False),
-        title_sort=ID(sortable=True),
+        title_sort=COLUMN(columns.VarBytesColumn()),  # the "title" order; never searched
         abstract=TEXT(analyzer=analyzer, stored=True, spelling=True, phrase=False),
         title_phrase=TEXT(analyzer=analyzer),  # with positions, for "quoted phrases"
         abstract_phrase=TEXT(analyzer=analyzer),
-        subjects=KEYWORD(stored=True, commas=True, lowercase=False, sortable=True),
+        subjects=KEYWORD(commas=True, lowercase=False),
         subjects_text=TEXT(analyzer=analyzer, field_boost=SUBJECTS_BOOST, phrase=False),
         numbers=KEYWORD(field_boost=NUMBERS_BOOST, scorable=True),
-        year=NUMERIC(int, stored=True, sortable=True),
-        release=DATETIME(stored=True, sortable=True),
-        format=KEYWORD(stored=True),
-        language=ID(stored=True),
+        format=KEYWORD(),
+        language=ID(),
         # no positions: ~1.3x smaller index, postings ~7x faster to read
         content=TEXT(analyzer=analyzer, field_boost=CONTENT_BOOST, phrase=False),
         updated=STORED(),
@@ -177,7 +194,10 @@ def build_schema(protected_words: Iterable[str] = ()) -> Schema:
     )
 
 
-def _doc_fields(doc: PublicationDoc) -> dict:
+def _doc_fields(doc: PublicationDoc, schema: Schema | None = None) -> dict:
+    """The fields of ``doc`` for ``add_document``, shaped for ``schema`` (by
+    default the current one; an index built with an older schema version
+    keeps taking writes until it is rebuilt)."""
     subjects = [" ".join(s.replace(",", " ").split()) for s in doc.subjects]
     subjects = [s for s in dict.fromkeys(subjects) if s]
     numbers: list[str] = []
@@ -188,14 +208,15 @@ def _doc_fields(doc: PublicationDoc) -> dict:
                 numbers.append(tok)
     fmt = (doc.format or "softcopy").lower()
     formats = "softcopy hardcopy" if fmt == "both" else fmt
-    fields = {
+    title_sort = title_sort_key(doc.title or "")
+    fields: dict = {
         "id": str(int(doc.id)),
         "office": doc.office or "",
         "office_name": doc.office_name or "",
         "title": doc.title or "",
         "title_exact": doc.title or "",
         "title_phrase": doc.title or "",
-        "title_sort": title_sort_key(doc.title or ""),
+        "title_sort": title_sort.encode("utf-8"),
         "abstract": doc.abstract or "",
         "abstract_phrase": doc.abstract or "",
         "subjects": ",".join(subjects),
@@ -205,8 +226,14 @@ def _doc_fields(doc: PublicationDoc) -> dict:
         "language": doc.language or "",
         "content": doc.content or "",
         "sort_newest": _newest_key(doc),
-        "year": doc.year,
-        "release": datetime.combine(doc.release_date, dtime()) if doc.release_date else None,
         "updated": doc.updated,
     }
+    if schema is not None:
+        names = set(schema.names())
+        if "year" in names:  # schema version 1 indexed these
+            fields["year"] = doc.year
+            fields["release"] = datetime.combine(doc.release_date, dtime()) if doc.release_date else None
+        if "title_sort" in names and not isinstance(schema["title_sort"], COLUMN):
+            fields["title_sort"] = title_sort  # version 1: an ID field, text
+        fields = {k: v for k, v in fields.items() if k in names}
     return {k: v for k, v in fields.items() if v is not None and v != ""}

@@ -33,6 +33,13 @@ Concurrency of writes (several worker processes, several threads each)
   and logged, and :meth:`SearchIndex.stored_versions
   <app.search.index.SearchIndex.stored_versions>` lets the caller catch up.
 
+Schema version
+--------------
+Each versioned directory holds a file :data:`VERSION_FILE` with the
+:data:`~app.search.schema.SCHEMA_VERSION` it was built with, written before
+the switch.  :meth:`IndexStore.outdated` compares it with this code's: an index
+without the file predates versions (version 1).
+
 How readers follow these switches and commits is told in :mod:`app.search.index`.
 """
 
@@ -56,9 +63,14 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.util.filelock import try_for
 
-from app.search.schema import PublicationDoc, _codec, _doc_fields, build_schema
+from app.search.building import BuildStats, build_segment
+from app.search.schema import SCHEMA_VERSION, PublicationDoc, _codec, _doc_fields, build_schema
 
 log = logging.getLogger(__name__)
+
+
+#: The file beside the index files that records its schema version.
+VERSION_FILE = "PST_SCHEMA_VERSION"
 
 
 class IndexBusy(Exception):
@@ -83,6 +95,7 @@ class IndexStore:
         write_delay: float,
         switch_timeout: float,
         writer_limitmb: int,
+        build_procs: int | None = None,
     ):
         self.path = Path(path).absolute()
         self.protected_words = tuple(sorted({w for w in protected_words if w}))
@@ -90,9 +103,13 @@ class IndexStore:
         self.write_delay = write_delay
         self.switch_timeout = switch_timeout
         self.writer_limitmb = writer_limitmb
+        #: Processes that analyse documents in a large :meth:`rebuild` (None: one per CPU).
+        self.build_procs = build_procs
         #: Ids written to the old index by another process during the last
         #: :meth:`rebuild` that could not be replayed (no ``refetch`` given).
         self.missed_by_rebuild: set[int] = set()
+        #: What the last :meth:`rebuild` in this object took (time, CPU), or None.
+        self.last_build: BuildStats | None = None
         self._schema: Schema | None = None
 
     # ----------------------------------------------------------------- directories
@@ -190,6 +207,22 @@ class IndexStore:
         except OSError:
             return False
 
+    def schema_version(self) -> int | None:
+        """The schema version of the index at ``path`` (1 when it was built
+        before versions were recorded), or None when there is no index."""
+        if not self.exists():
+            return None
+        try:
+            return int((self._target() / VERSION_FILE).read_text().strip())
+        except (OSError, TypeError, ValueError):
+            return 1
+
+    def outdated(self) -> bool:
+        """Whether the index was built with another schema version than this
+        code's and should be rebuilt (it still answers searches meanwhile)."""
+        version = self.schema_version()
+        return version is not None and version != SCHEMA_VERSION
+
     # ----------------------------------------------------------------- writing
 
     def create(self) -> None:
@@ -199,6 +232,7 @@ class IndexStore:
             new = self._new_dir()
             try:
                 FileStorage(str(new)).create_index(self.schema())
+                _stamp(new)
                 self._switch(new)
             except BaseException:
                 shutil.rmtree(new, ignore_errors=True)
@@ -232,13 +266,13 @@ class IndexStore:
     def add(self, docs: Iterable[PublicationDoc]) -> None:
         """Add documents, replacing those with the same id; one writer and one
         commit for the whole call.  Raises :class:`IndexBusy`."""
-        fields = [_doc_fields(doc) for doc in docs]
-        if not fields:
+        docs = list(docs)
+        if not docs:
             return
         w = self._writer()
         try:
-            for f in fields:
-                w.update_document(**f)
+            for doc in docs:
+                w.update_document(**_doc_fields(doc, w.schema))
         except BaseException:
             _cancel_quietly(w)
             raise
@@ -267,9 +301,11 @@ class IndexStore:
         refetch: Callable[[list[int]], Iterable[PublicationDoc]] | None = None,
         progress_every: int = 1000,
     ) -> int:
-        """Index ``docs`` into a fresh directory, optimise it to one segment,
-        switch to it atomically and delete the old directories; returns the
-        number of documents indexed.
+        """Index ``docs`` into a fresh directory as one segment (written in
+        bulk, analysed in worker processes when there are many:
+        :mod:`app.search.building`), record the schema version, switch to it
+        atomically and delete the old directories; returns the number of
+        documents indexed (:attr:`last_build` says what it took).
 
         ``progress(n)`` is called every ``progress_every`` documents and once
         at the end.  What other processes write to the old index meanwhile is
@@ -294,18 +330,10 @@ class IndexStore:
             new = self._new_dir()
             try:
                 ix = FileStorage(str(new)).create_index(self.schema())
-                w = ix.writer(limitmb=self.writer_limitmb, codec=_codec())
-                count = 0
-                try:
-                    for doc in docs:
-                        w.add_document(**_doc_fields(doc))
-                        count += 1
-                        if progress and count % progress_every == 0:
-                            progress(count)
-                except BaseException:
-                    _cancel_quietly(w)
-                    raise
-                w.commit(optimize=True)
+                self.last_build = build_segment(ix, docs, codec=_codec(), procs=self.build_procs,
+                                                limitmb=self.writer_limitmb, progress=progress,
+                                                progress_every=progress_every)
+                _stamp(new)
                 self.missed_by_rebuild = set()
                 if old_ix is None:
                     self._switch(new)
@@ -346,7 +374,7 @@ class IndexStore:
                 w.delete_by_term("id", str(i))
             if changed and refetch is not None:
                 for doc in refetch(changed):
-                    w.update_document(**_doc_fields(doc))
+                    w.update_document(**_doc_fields(doc, w.schema))
         except BaseException:
             _cancel_quietly(w)
             raise
@@ -366,6 +394,11 @@ def _stored_versions(searcher) -> dict[int, datetime | None]:
         with contextlib.suppress(KeyError, TypeError, ValueError):
             out[int(fields["id"])] = fields.get("updated")
     return out
+
+
+def _stamp(directory: Path) -> None:
+    """Record this code's schema version in a new index directory."""
+    (directory / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
 
 
 def _cancel_quietly(writer) -> None:
