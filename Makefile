@@ -58,8 +58,9 @@ check: $(STAMP)
 
 # After changing user-visible text: extract it and merge it into every catalogue, then
 # translate the new entries in app/translations/<lang>/LC_MESSAGES/messages.po.
+# (--ignore-dirs: babel skips folders starting with "_" by default, e.g. templates/_macros.)
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output --project="PST Perpustakaan" .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* __pycache__" -o app/translations/messages.pot --no-location --sort-output --project="PST Perpustakaan" .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -D messages --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel extract -F babel-features.cfg -k _l -k lazy_gettext -o app/translations/features.pot --no-location --sort-output --project="PST Perpustakaan" .
 	$(BIN)/pybabel update -i app/translations/features.pot -d app/translations -D features --ignore-obsolete --no-fuzzy-matching

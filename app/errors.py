@@ -1,4 +1,4 @@
-"""Error pages in the site's style, in Indonesian."""
+"""Error pages in the site's style, in the visitor's language."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 import time
 
 from flask import Flask, render_template
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -13,14 +14,18 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from app.extensions import limiter
 
 MESSAGES = {
-    400: ("Permintaan tidak valid", "Permintaan Anda tidak dapat diproses. Periksa kembali isian Anda lalu coba lagi."),
-    403: ("Akses ditolak", "Anda tidak memiliki hak untuk membuka halaman ini."),
-    404: ("Halaman tidak ditemukan", "Halaman yang Anda cari tidak ada atau sudah dipindahkan."),
-    405: ("Metode tidak diizinkan", "Halaman ini tidak dapat dibuka dengan cara tersebut."),
-    413: ("Berkas terlalu besar", "Berkas atau isian yang Anda kirim melebihi batas ukuran yang diizinkan."),
-    429: ("Terlalu banyak permintaan", "Anda terlalu sering mencoba. Tunggu sebentar lalu coba lagi."),
-    500: ("Terjadi kesalahan", "Maaf, terjadi kesalahan pada server. Petugas kami akan memeriksanya."),
+    400: (_l("Permintaan tidak valid"), _l("Permintaan Anda tidak dapat diproses. Periksa kembali isian Anda lalu coba lagi.")),
+    403: (_l("Akses ditolak"), _l("Anda tidak memiliki hak untuk membuka halaman ini.")),
+    404: (_l("Halaman tidak ditemukan"), _l("Halaman yang Anda cari tidak ada atau sudah dipindahkan.")),
+    405: (_l("Metode tidak diizinkan"), _l("Halaman ini tidak dapat dibuka dengan cara tersebut.")),
+    413: (_l("Berkas terlalu besar"), _l("Berkas atau isian yang Anda kirim melebihi batas ukuran yang diizinkan.")),
+    429: (_l("Terlalu banyak permintaan"), _l("Anda terlalu sering mencoba. Tunggu sebentar lalu coba lagi.")),
+    500: (_l("Terjadi kesalahan"), _l("Maaf, terjadi kesalahan pada server. Petugas kami akan memeriksanya.")),
 }
+
+#: A form sent with a missing or stale CSRF token.
+CSRF_MESSAGE = _l("Sesi formulir sudah kedaluwarsa atau tidak sah. "
+                  "Muat ulang halaman lalu kirim kembali isian Anda.")
 
 
 def render_error(code: int, detail: str | None = None):
@@ -39,28 +44,28 @@ def retry_after_seconds() -> int | None:
 
 
 def describe_wait(seconds: int) -> str:
-    """'30 detik', '5 menit', '2 jam' (rounded up, as a person would plan)."""
+    """'30 detik', '5 menit', '2 jam' (rounded up, as a person would plan), in the page's language."""
     if seconds < 60:
-        return f"{seconds} detik"
+        return ngettext("%(num)d detik", "%(num)d detik", seconds)
     if seconds < 2 * 3600:
-        return f"{math.ceil(seconds / 60)} menit"
-    return f"{math.ceil(seconds / 3600)} jam"
+        return ngettext("%(num)d menit", "%(num)d menit", math.ceil(seconds / 60))
+    return ngettext("%(num)d jam", "%(num)d jam", math.ceil(seconds / 3600))
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "Sesi formulir sudah kedaluwarsa atau tidak sah. "
-                                 "Muat ulang halaman lalu kirim kembali isian Anda.")
+        return render_error(400, str(CSRF_MESSAGE))
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_requests(error):
         """429 saying how long to wait, in words and in Retry-After."""
         # A limit's own message (e.g. pointing to "Lupa kata sandi") beats the generic one.
-        message = error.description if error.limit.error_message else MESSAGES[429][1]
+        message = str(error.description) if error.limit.error_message else str(MESSAGES[429][1])
         wait = retry_after_seconds()
         if wait is not None:
-            message = f"{message} Coba lagi dalam {describe_wait(wait)}."
+            again = _("Coba lagi dalam %(wait)s.", wait=describe_wait(wait))
+            message = f"{message} {again}"
         response = app.make_response(render_error(429, message))
         if wait is not None:
             response.headers["Retry-After"] = str(wait)

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and bound in :func:`app.create_app`."""
 
+from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -8,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.text import N_
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -34,8 +37,10 @@ csrf = CSRFProtect()
 
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
-login_manager.login_message = "Silakan masuk terlebih dahulu untuk membuka halaman ini."
+login_manager.login_message = N_("Silakan masuk terlebih dahulu untuk membuka halaman ini.")
 login_manager.login_message_category = "info"
+# The message is flashed in the visitor's language.
+login_manager.localize_callback = lambda message: gettext(message)
 
 # Storage and switches come from the app's RATELIMIT_* settings (see create_app); the
 # limits themselves are set on the views that need them (app/accounts/limits.py).

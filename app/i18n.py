@@ -14,12 +14,12 @@ module constants); templates use ``{{ _("…") }}`` and ``{% trans %}``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 from flask import Blueprint, Flask, current_app, redirect, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 
 from app.config import PROJECT_ROOT
 
@@ -79,6 +79,23 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=language())
 
 
+def format_clock(value: time | datetime | None) -> str:
+    """A time of day in the page's language: 08.00 (Indonesian) or 08:00 (English)."""
+    if value is None:
+        return ""
+    separator = "." if language() == "id" else ":"
+    return f"{value.hour:02d}{separator}{value.minute:02d}"
+
+
+def translated(value) -> str:
+    """A label kept untranslated in a Flask-free module (marked with ``N_``), in the page's language.
+
+    Plain text (escaped in a template), unlike ``_()``, whose result a template treats as
+    markup: only the site's own labels go through here, never a visitor's text.
+    """
+    return gettext(str(value)) if value else ""
+
+
 #: Two catalogues in one folder, merged at run time: ``messages`` (the house, accounts,
 #: catalogue, standard, staff, reach) and ``features`` (feedback and visits).  Two files
 #: let the parts be translated side by side; babel.cfg and babel-features.cfg say which
@@ -93,6 +110,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DOMAIN", ";".join(DOMAINS))
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
+
+    app.add_template_filter(translated, "translated")
+    app.add_template_filter(format_clock, "clock")
 
     @app.context_processor
     def languages():

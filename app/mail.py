@@ -1,4 +1,4 @@
-"""Email: Indonesian messages in plain text and HTML, sent over SMTP.
+"""Email: messages in plain text and HTML, in the visitor's language, sent over SMTP.
 
 Templates live in ``templates/email/<name>.txt`` and ``<name>.html``. With MAIL_SERVER
 set, messages go to that server (STARTTLS with MAIL_USE_TLS, TLS from the start with
@@ -6,6 +6,10 @@ MAIL_USE_SSL, login with MAIL_USERNAME/MAIL_PASSWORD), by default from a backgro
 thread so a page takes as long whether or not it sent mail. Without a server, each
 message is written to ``instance/outbox/<timestamp>-<slug>.eml`` and the log says where,
 so a developer can open the link in it. Addresses, links and bodies never go to the log.
+
+A message is written in the language of the request that causes it (Indonesian unless
+the visitor chose English); a job handed to :func:`run_in_background` keeps that
+language, so callers translate subjects with ``gettext`` where they send.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Callable, Mapping
 from urllib.parse import urljoin
 
 from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 
 from app import clock
 from app.web import slugify
@@ -113,15 +118,19 @@ def run_in_background(job: Callable[..., None], *args) -> None:
         return
     # Links in the mail are built from PUBLIC_URL, else from the address this request came to.
     base_url = app.config.get("PUBLIC_URL") or (request.host_url if has_request_context() else None)
-    _start(_run_job, app, base_url, job, args)
+    # The mail is written in the language of the request that caused it.
+    locale = get_locale()
+    _start(_run_job, app, base_url, str(locale) if locale is not None else None, job, args)
 
 
-def _run_job(app: Flask, base_url: str | None, job: Callable[..., None], args: tuple) -> None:
+def _run_job(app: Flask, base_url: str | None, locale: str | None, job: Callable[..., None],
+             args: tuple) -> None:
     try:
         with app.test_request_context(base_url=base_url) if base_url else app.app_context():
             g.mail_job = True
             try:
-                job(*args)
+                with force_locale(locale or app.config["BABEL_DEFAULT_LOCALE"]):
+                    job(*args)
             except Exception:  # a background job must not die silently, nor log personal data
                 log.exception("Background mail job %s failed", getattr(job, "__name__", "job"))
     finally:

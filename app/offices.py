@@ -19,17 +19,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from app.text import N_
 from app.timeutil import ZONE_ABBREVIATIONS
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKDAY_NAMES_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+#: Weekday names in Indonesian; pages show them in the visitor's language (``N_``, app/text.py).
+WEEKDAY_NAMES_ID = (N_("Senin"), N_("Selasa"), N_("Rabu"), N_("Kamis"), N_("Jumat"), N_("Sabtu"), N_("Minggu"))
 
-#: Channels a requirement, step or promise applies to, in display order.
+#: Channels a requirement, step or promise applies to, in display order.  The labels are
+#: the site's headings around the standard (translated where shown), not the standard's text.
 CHANNELS = ("walk_in", "online", "all")
 CHANNEL_LABELS = {
-    "walk_in": "Layanan dengan cara kunjungan langsung",
-    "online": "Layanan dengan cara online",
-    "all": "Layanan kunjungan langsung dan online",
+    "walk_in": N_("Layanan dengan cara kunjungan langsung"),
+    "online": N_("Layanan dengan cara online"),
+    "all": N_("Layanan kunjungan langsung dan online"),
 }
 
 #: Complaint channel kinds and their Indonesian labels.
@@ -536,9 +539,9 @@ def _derived_links(kind: str, value: str, path: str, errors: Errors) -> tuple[Li
         return {
             "phone": (Link(value, f"tel:+{digits}"),),
             "sms": (Link(value, f"sms:+{digits}"),),
-            "whatsapp": (Link("Chat WhatsApp", f"https://wa.me/{digits}", action=True),),
-            "sms_whatsapp": (Link("Kirim SMS", f"sms:+{digits}", action=True),
-                             Link("Chat WhatsApp", f"https://wa.me/{digits}", action=True)),
+            "whatsapp": (Link(N_("Chat WhatsApp"), f"https://wa.me/{digits}", action=True),),
+            "sms_whatsapp": (Link(N_("Kirim SMS"), f"sms:+{digits}", action=True),
+                             Link(N_("Chat WhatsApp"), f"https://wa.me/{digits}", action=True)),
         }[kind]
     if kind in ("web", "lapor", "social"):
         href = url(web_href(value), path, errors)

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 from flask import Flask
+from flask_babel import gettext
 from flask.cli import with_appcontext
 
 from app import clock
@@ -63,8 +64,8 @@ def export(subject: DataSubject, now: datetime | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "format": EXPORT_FORMAT,
         "exported_at": iso(now or clock.now()),
-        "note": ("Data pribadi Anda di PST Perpustakaan, sesuai hak subjek data "
-                 "(UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi)."),
+        "note": gettext("Data pribadi Anda di PST Perpustakaan, sesuai hak subjek data "
+                        "(UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi)."),
     }
     for section in registry().personal_data_sections:
         data[section.key] = section.export(subject)

@@ -8,10 +8,11 @@ with ``url_for`` without naming the office: it is filled in here.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, g, url_for
+from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
 from app.offices import Office
-from app.i18n import format_date_long, format_number
+from app.i18n import format_clock, format_date_long, format_number
 from app.text import format_size_id
 from app.timeutil import format_local
 
@@ -63,7 +64,13 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("filesize")
     def filesize(value):
-        return format_size_id(value)
+        """A file size in the page's language: 1,2 MB or 1.2 MB."""
+        return format_size_id(value, format_number)
+
+    @app.template_filter("open_status")
+    def open_status(status):
+        """An office's open/closed line (app.hours.OpenStatus) in the page's language."""
+        return status.describe(gettext, format_clock) if status else ""
 
     @app.template_filter("number_id")
     def number_id(value, decimals: int = 0):

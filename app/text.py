@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
+
+def N_(message: str) -> str:
+    """Mark text for the message catalogue without translating it here.
+
+    For labels kept in modules that know nothing of Flask (office profiles, opening hours):
+    ``make messages`` finds them, and the page translates them where it shows them
+    (``gettext(label)`` in Python, ``label | translated`` in a template).
+    """
+    return message
+
 
 #: Digits accepted in a number typed into a URL or form (Python's int() takes 4,300).
 MAX_DIGITS = 12
@@ -46,13 +57,16 @@ def format_number_id(value: float, decimals: int = 0) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def format_size_id(size: int | None) -> str:
-    """A file size as people read it: '840 B', '27 KB', '1,2 MB' (one decimal below 10 MB)."""
+def format_size_id(size: int | None, number: Callable[[float, int], str] = format_number_id) -> str:
+    """A file size as people read it: '840 B', '27 KB', '1,2 MB' (one decimal below 10 MB).
+
+    ``number`` writes the figure (Indonesian by default; pages pass the visitor's locale).
+    """
     if size is None:
         return ""
     if size < 1024:
-        return f"{size} B"
+        return f"{number(size, 0)} B"
     if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
+        return f"{number(max(1, round(size / 1024)), 0)} KB"
     megabytes = size / (1024 * 1024)
-    return f"{format_number_id(megabytes, 1 if megabytes < 10 else 0)} MB"
+    return f"{number(megabytes, 1 if megabytes < 10 else 0)} MB"

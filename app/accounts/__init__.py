@@ -7,6 +7,7 @@ a person arrives through the registry (app/contrib.py).
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 from app.web import no_store_blueprint
 
@@ -29,8 +30,8 @@ def init_app(app: Flask) -> None:
 
     reg = registry(app)
     reg.widget(Widget("nav_end", "accounts/_nav.html", lambda: {}, order=90))
-    reg.staff_link(Link("users_admin.index", "Kelola pengguna", order=90, audience="admin", scope="any",
+    reg.staff_link(Link("users_admin.index", _l("Kelola pengguna"), order=90, audience="admin", scope="any",
                         active=("users_admin.",),
-                        description="Cari akun, verifikasi email, nonaktifkan akun, dan atur peran staf."))
+                        description=_l("Cari akun, verifikasi email, nonaktifkan akun, dan atur peran staf.")))
     personal_data.register(reg)
     app.add_template_global(views.login_next)

@@ -1,7 +1,8 @@
-"""Account forms (labels and messages in Indonesian)."""
+"""Account forms (labels and messages in the visitor's language; Indonesian is the source)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
@@ -21,29 +22,31 @@ COMMON_PASSWORDS = frozenset({
 })
 
 
-def _email_field(label: str = "Alamat email") -> EmailField:
+def _email_field(label: str = _l("Alamat email")) -> EmailField:
     return EmailField(label, filters=[lambda v: v.strip() if v else v], validators=[
-        DataRequired("Isi alamat email."), Length(max=254, message="Alamat email terlalu panjang."),
-        Email("Alamat email tidak valid.", check_deliverability=False)])
+        DataRequired(_l("Isi alamat email.")), Length(max=254, message=_l("Alamat email terlalu panjang.")),
+        Email(_l("Alamat email tidak valid."), check_deliverability=False)])
 
 
 def _name_field() -> StringField:
-    return StringField("Nama lengkap", filters=[lambda v: " ".join(v.split()) if v else v],
-                       validators=[DataRequired("Isi nama lengkap."),
-                                   Length(max=120, message="Nama paling panjang 120 karakter.")])
+    return StringField(_l("Nama lengkap"), filters=[lambda v: " ".join(v.split()) if v else v],
+                       validators=[DataRequired(_l("Isi nama lengkap.")),
+                                   Length(max=120, message=_l("Nama paling panjang %(max)d karakter."))])
 
 
 def _institution_field() -> StringField:
-    return StringField("Instansi/lembaga", filters=[lambda v: " ".join(v.split()) if v else v],
-                       description="Sekolah, kampus, kantor, atau usaha Anda. "
-                                   "Tulis \u201cPerorangan\u201d bila tidak mewakili lembaga.",
-                       validators=[DataRequired("Isi instansi atau lembaga."),
-                                   Length(max=160, message="Paling panjang 160 karakter.")])
+    return StringField(_l("Instansi/lembaga"), filters=[lambda v: " ".join(v.split()) if v else v],
+                       description=_l("Sekolah, kampus, kantor, atau usaha Anda. "
+                                      "Tulis \u201cPerorangan\u201d bila tidak mewakili lembaga."),
+                       validators=[DataRequired(_l("Isi instansi atau lembaga.")),
+                                   Length(max=160, message=_l("Paling panjang %(max)d karakter."))])
 
 
 def _occupation_field() -> SelectField:
-    return SelectField("Pekerjaan", choices=[SelectChoice("", "Pilih pekerjaan")] + [SelectChoice(o) for o in OCCUPATIONS],
-                       validators=[DataRequired("Pilih pekerjaan.")])
+    # The stored value stays the Indonesian category (the guest book's); only its label is translated.
+    return SelectField(_l("Pekerjaan"), choices=[SelectChoice("", _l("Pilih pekerjaan"))]
+                       + [SelectChoice(o, _l(o)) for o in OCCUPATIONS],
+                       validators=[DataRequired(_l("Pilih pekerjaan."))])
 
 
 class _NewPasswordMixin:
@@ -54,31 +57,31 @@ class _NewPasswordMixin:
         email = (getattr(self, "email", None) and self.email.data) or getattr(self, "account_email", "")
         local = (email or "").split("@")[0].lower()
         if value.lower() in COMMON_PASSWORDS or len(set(value)) < 4:
-            raise ValidationError("Kata sandi ini terlalu mudah ditebak. Pilih kata sandi lain.")
+            raise ValidationError(_("Kata sandi ini terlalu mudah ditebak. Pilih kata sandi lain."))
         if local and len(local) >= 4 and local in value.lower():
-            raise ValidationError("Kata sandi tidak boleh memuat alamat email Anda.")
+            raise ValidationError(_("Kata sandi tidak boleh memuat alamat email Anda."))
 
 
-def _new_password_fields(label: str = "Kata sandi"):
-    password = PasswordField(label, description=f"Paling sedikit {PASSWORD_MIN} karakter.",
-                             validators=[InputRequired("Isi kata sandi."),
+def _new_password_fields(label: str = _l("Kata sandi")):
+    password = PasswordField(label, description=_l("Paling sedikit %(num)d karakter.", num=PASSWORD_MIN),
+                             validators=[InputRequired(_l("Isi kata sandi.")),
                                          Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                                                message=f"Kata sandi {PASSWORD_MIN}\u2013{PASSWORD_MAX} karakter.")])
-    confirm = PasswordField("Ulangi kata sandi", validators=[
-        InputRequired("Ulangi kata sandi."), EqualTo("password", "Kedua kata sandi tidak sama.")])
+                                                message=_l("Kata sandi %(min)d\u2013%(max)d karakter."))])
+    confirm = PasswordField(_l("Ulangi kata sandi"), validators=[
+        InputRequired(_l("Ulangi kata sandi.")), EqualTo("password", _l("Kedua kata sandi tidak sama."))])
     return password, confirm
 
 
 def _current_password_field() -> PasswordField:
-    return PasswordField("Kata sandi saat ini", validators=[
-        InputRequired("Isi kata sandi Anda saat ini."), Length(max=PASSWORD_MAX)])
+    return PasswordField(_l("Kata sandi saat ini"), validators=[
+        InputRequired(_l("Isi kata sandi Anda saat ini.")), Length(max=PASSWORD_MAX)])
 
 
 class LoginForm(FlaskForm):
     email = _email_field()
-    password = PasswordField("Kata sandi", validators=[InputRequired("Isi kata sandi."),
-                                                       Length(max=PASSWORD_MAX)])
-    remember = BooleanField("Ingat saya di perangkat ini")
+    password = PasswordField(_l("Kata sandi"), validators=[InputRequired(_l("Isi kata sandi.")),
+                                                           Length(max=PASSWORD_MAX)])
+    remember = BooleanField(_l("Ingat saya di perangkat ini"))
 
 
 class RegistrationForm(_NewPasswordMixin, FlaskForm):
@@ -88,9 +91,9 @@ class RegistrationForm(_NewPasswordMixin, FlaskForm):
     institution = _institution_field()
     occupation = _occupation_field()
     consent = BooleanField(
-        "Saya telah membaca pemberitahuan pelindungan data pribadi dan menyetujui "
-        "pemrosesan data pribadi saya untuk tujuan tersebut.",
-        validators=[DataRequired("Persetujuan diperlukan untuk membuat akun.")])
+        _l("Saya telah membaca pemberitahuan pelindungan data pribadi dan menyetujui "
+           "pemrosesan data pribadi saya untuk tujuan tersebut."),
+        validators=[DataRequired(_l("Persetujuan diperlukan untuk membuat akun."))])
 
 
 class EmailRequestForm(FlaskForm):
@@ -100,7 +103,7 @@ class EmailRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(_NewPasswordMixin, FlaskForm):
-    password, password_confirm = _new_password_fields("Kata sandi baru")
+    password, password_confirm = _new_password_fields(_l("Kata sandi baru"))
 
     def __init__(self, *args, account_email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +118,7 @@ class ProfileForm(FlaskForm):
 
 class ChangePasswordForm(_NewPasswordMixin, FlaskForm):
     current_password = _current_password_field()
-    password, password_confirm = _new_password_fields("Kata sandi baru")
+    password, password_confirm = _new_password_fields(_l("Kata sandi baru"))
 
     def __init__(self, *args, account_email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,21 +126,21 @@ class ChangePasswordForm(_NewPasswordMixin, FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    email = _email_field("Alamat email baru")
+    email = _email_field(_l("Alamat email baru"))
     current_password = _current_password_field()
 
 
 class DeleteAccountForm(FlaskForm):
     current_password = _current_password_field()
-    confirm = BooleanField("Saya mengerti bahwa akun dan data pribadi saya dihapus dan tidak dapat "
-                           "dikembalikan.", validators=[DataRequired("Centang untuk menyatakan Anda mengerti.")])
+    confirm = BooleanField(_l("Saya mengerti bahwa akun dan data pribadi saya dihapus dan tidak dapat "
+                              "dikembalikan."), validators=[DataRequired(_l("Centang untuk menyatakan Anda mengerti."))])
 
 
 class RoleForm(FlaskForm):
     """Administrators: set a user's role (staff need an office)."""
 
-    role = SelectField("Peran", choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()])
-    office = SelectField("Kantor (untuk staf)", choices=[], validate_choice=False)
+    role = SelectField(_l("Peran"), choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()])
+    office = SelectField(_l("Kantor (untuk staf)"), choices=[], validate_choice=False)
 
     def __init__(self, *args, offices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,4 +150,4 @@ class RoleForm(FlaskForm):
 
     def validate_office(self, field) -> None:
         if self.role.data == "staff" and field.data not in self._office_slugs:
-            raise ValidationError("Pilih kantor untuk staf.")
+            raise ValidationError(_("Pilih kantor untuk staf."))

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 
 from flask import current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -26,11 +27,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from app.accounts.models import User
 from app.extensions import limiter
 
-LOGIN_MESSAGE = ("Terlalu banyak percobaan masuk. Demi keamanan akun, tunggu sebentar lalu coba "
-                 "lagi. Jika Anda lupa kata sandi, gunakan halaman \u201cLupa kata sandi\u201d.")
-EMAIL_MESSAGE = ("Terlalu banyak permintaan email. Tunggu sebentar sebelum meminta lagi, dan periksa "
-                 "juga folder spam atau promosi di kotak surat Anda.")
-PASSWORD_MESSAGE = "Terlalu banyak percobaan kata sandi yang salah. Tunggu sebentar lalu coba lagi."
+#: What the 429 page says (lazy: written in the visitor's language when the limit is hit).
+LOGIN_MESSAGE = _l("Terlalu banyak percobaan masuk. Demi keamanan akun, tunggu sebentar lalu coba "
+                   "lagi. Jika Anda lupa kata sandi, gunakan halaman \u201cLupa kata sandi\u201d.")
+EMAIL_MESSAGE = _l("Terlalu banyak permintaan email. Tunggu sebentar sebelum meminta lagi, dan periksa "
+                   "juga folder spam atau promosi di kotak surat Anda.")
+PASSWORD_MESSAGE = _l("Terlalu banyak percobaan kata sandi yang salah. Tunggu sebentar lalu coba lagi.")
 
 
 def _setting(name: str):

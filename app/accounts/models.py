@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import cache
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,19 +16,22 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import PERSONAL, db
 from app.clock import utcnow_naive
+from app.text import N_
 
 ROLES = ("user", "staff", "admin")
-ROLE_LABELS = {"user": "Pengguna", "staff": "Staf", "admin": "Administrator"}
+ROLE_LABELS = {"user": _l("Pengguna"), "staff": _l("Staf"), "admin": _l("Administrator")}
 
-#: What PST asks its users about their occupation (the guest book's categories).
+#: What PST asks its users about their occupation (the guest book's categories).  These
+#: Indonesian words are what is stored and counted; pages translate them where they show
+#: them (``N_`` marks them for the catalogue).
 OCCUPATIONS = (
-    "Pelajar/Mahasiswa",
-    "Peneliti/Dosen",
-    "ASN/TNI/Polri",
-    "Pegawai BUMN/BUMD",
-    "Karyawan Swasta",
-    "Wiraswasta",
-    "Lainnya",
+    N_("Pelajar/Mahasiswa"),
+    N_("Peneliti/Dosen"),
+    N_("ASN/TNI/Polri"),
+    N_("Pegawai BUMN/BUMD"),
+    N_("Karyawan Swasta"),
+    N_("Wiraswasta"),
+    N_("Lainnya"),
 )
 
 #: Version of the privacy statement a user agreed to (templates/accounts/_privacy.html).

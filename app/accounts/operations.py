@@ -3,6 +3,8 @@
 Every function that may send mail behaves the same whether or not an address is
 registered, as seen from the page: same answer, same work (a password hash either way),
 mail handed to a background thread. Only the mailbox's owner learns more.
+
+Emails are written in the language of the page that caused them (app/mail.py).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 from enum import Enum
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -74,7 +77,7 @@ def _registered_job(user_id: int | None, new: bool) -> None:
 
 def send_verification(user: User) -> None:
     token = tokens.make_token("verify-email", user=user.id, email=tokens.digest(user.email))
-    send_email(user.email, "Verifikasi alamat email akun PST Perpustakaan", "verify_email",
+    send_email(user.email, _("Verifikasi alamat email akun PST Perpustakaan"), "verify_email",
                user=user, link=external_url("accounts.verify_email", token=token),
                hours=_hours("verify-email"))
 
@@ -82,7 +85,7 @@ def send_verification(user: User) -> None:
 def send_already_registered(user: User) -> None:
     # A disabled account gets no reset link (it could not be used); the email says why.
     reset_link = None if user.disabled else external_url("accounts.reset_password", token=reset_token(user))
-    send_email(user.email, "Anda sudah memiliki akun PST Perpustakaan", "already_registered",
+    send_email(user.email, _("Anda sudah memiliki akun PST Perpustakaan"), "already_registered",
                user=user, login_link=external_url("accounts.login"), reset_link=reset_link,
                hours=_hours("reset-password"))
 
@@ -138,7 +141,7 @@ def request_password_reset(email: str) -> None:
 def _reset_job(email: str) -> None:
     user = find_by_email(email)
     if user is not None and not user.disabled:
-        send_email(user.email, "Atur ulang kata sandi PST Perpustakaan", "reset_password",
+        send_email(user.email, _("Atur ulang kata sandi PST Perpustakaan"), "reset_password",
                    user=user, link=external_url("accounts.reset_password", token=reset_token(user)),
                    hours=_hours("reset-password"))
 
@@ -171,7 +174,7 @@ def set_new_password(user: User, password: str, *, via_email_link: bool = False)
     db.session.commit()
     sessions.end_all(user, keep_current=not via_email_link)
     log.info("Account %s changed its password", user.id)
-    send_email(user.email, "Kata sandi PST Perpustakaan Anda telah diubah", "password_changed",
+    send_email(user.email, _("Kata sandi PST Perpustakaan Anda telah diubah"), "password_changed",
                user=user, forgot_link=external_url("accounts.forgot_password"))
 
 
@@ -189,11 +192,11 @@ def request_email_change(user: User, new_email: str) -> None:
     db.session.commit()
     other = find_by_email(new_email)
     if other is not None:
-        send_email(new_email, "Permintaan penggunaan alamat email Anda", "email_in_use",
+        send_email(new_email, _("Permintaan penggunaan alamat email Anda"), "email_in_use",
                    user=other, forgot_link=external_url("accounts.forgot_password"))
         return
     token = tokens.make_token("change-email", user=user.id, email=tokens.digest(new_email))
-    send_email(new_email, "Konfirmasi alamat email baru PST Perpustakaan", "change_email",
+    send_email(new_email, _("Konfirmasi alamat email baru PST Perpustakaan"), "change_email",
                user=user, link=external_url("accounts.confirm_email_change", token=token),
                hours=_hours("change-email"))
 
@@ -226,7 +229,7 @@ def confirm_email_change(user: User, new_email: str) -> bool:
         db.session.rollback()
         return False
     log.info("Account %s changed its email address", user.id)
-    send_email(old_email, "Alamat email akun PST Perpustakaan Anda telah diubah", "email_changed",
+    send_email(old_email, _("Alamat email akun PST Perpustakaan Anda telah diubah"), "email_changed",
                user=user, new_email=new_email)
     return True
 
@@ -253,7 +256,7 @@ def delete_account(user: User) -> None:
     personal_data.erase(personal_data.subject_for(user))
     db.session.commit()
     log.info("Account %s deleted by its owner", user_id)
-    send_email(email, "Akun PST Perpustakaan Anda telah dihapus", "account_deleted", name=name,
+    send_email(email, _("Akun PST Perpustakaan Anda telah dihapus"), "account_deleted", name=name,
                register_link=external_url("accounts.register"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -20,7 +21,7 @@ from app.web import ConfirmForm, like_pattern, page_arg, safe_next, text_arg
 log = logging.getLogger(__name__)
 
 PER_PAGE = 50
-STATUSES = {"unverified": "Belum terverifikasi", "disabled": "Dinonaktifkan"}
+STATUSES = {"unverified": _l("Belum terverifikasi"), "disabled": _l("Dinonaktifkan")}
 
 
 @bp.before_request
@@ -63,9 +64,10 @@ def _back():
     return redirect(safe_next(request.form.get("next")) or url_for(".index"), code=303)
 
 
-def _refuse_self(user: User, what: str) -> bool:
+def _refuse_self(user: User, message: str) -> bool:
+    """Administrators may not lock themselves out: say so (``message``) and refuse."""
     if user.id == current_user.id:
-        flash(f"Anda tidak dapat {what} akun Anda sendiri.", "error")
+        flash(message, "error")
         return True
     return False
 
@@ -78,7 +80,7 @@ def verify(user_id: int):
         user.verified_at = clock.utcnow_naive()
         db.session.commit()
         log.info("Administrator %s verified account %s", current_user.id, user.id)
-        flash(f"Email {user.email} ditandai terverifikasi.", "success")
+        flash(_("Email %(email)s ditandai terverifikasi.", email=user.email), "success")
     return _back()
 
 
@@ -87,12 +89,14 @@ def set_disabled(user_id: int, action: str):
     """Disable an account (it is logged out at once) or enable it again."""
     user = _target(user_id)
     disable = action == "nonaktifkan"
-    if ConfirmForm().validate_on_submit() and not (disable and _refuse_self(user, "menonaktifkan")):
+    if ConfirmForm().validate_on_submit() and not (
+            disable and _refuse_self(user, _("Anda tidak dapat menonaktifkan akun Anda sendiri."))):
         user.disabled = disable
         db.session.commit()
         log.info("Administrator %s %s account %s", current_user.id,
                  "disabled" if disable else "enabled", user.id)
-        flash(f"Akun {user.email} {'dinonaktifkan' if disable else 'diaktifkan kembali'}.", "success")
+        flash(_("Akun %(email)s dinonaktifkan.", email=user.email) if disable
+              else _("Akun %(email)s diaktifkan kembali.", email=user.email), "success")
     return _back()
 
 
@@ -103,9 +107,10 @@ def set_role(user_id: int):
     form = RoleForm(offices=offices())
     if not form.validate_on_submit():
         for errors in form.errors.values():
-            flash(" ".join(errors), "error")
+            flash(" ".join(str(error) for error in errors), "error")
         return _back()
-    if form.role.data != "admin" and _refuse_self(user, "menurunkan peran"):
+    if form.role.data != "admin" and _refuse_self(
+            user, _("Anda tidak dapat menurunkan peran akun Anda sendiri.")):
         return _back()
     user.role = form.role.data
     user.office = form.office.data if form.role.data == "staff" else None
@@ -113,6 +118,9 @@ def set_role(user_id: int):
     log.info("Administrator %s set account %s to %s %s", current_user.id, user.id, user.role,
              user.office or "")
     office = offices().get(user.office or "")
-    flash(f"Peran {user.email} sekarang {user.role_label}"
-          f"{' ' + office.name if office else ''}.", "success")
+    if office:
+        flash(_("Peran %(email)s sekarang %(role)s %(office)s.", email=user.email, role=user.role_label,
+                office=office.name), "success")
+    else:
+        flash(_("Peran %(email)s sekarang %(role)s.", email=user.email, role=user.role_label), "success")
     return _back()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, logout_user
 
 from app import clock, personal_data
@@ -56,16 +57,16 @@ def login():
                    else User.check_no_password(form.password.data))
         if not matches:
             limits.mark_failed_login()
-            flash("Email atau kata sandi salah.", "error")
+            flash(_("Email atau kata sandi salah."), "error")
         elif user.disabled:
             # Said only to someone who knows the password.
-            flash("Akun ini dinonaktifkan. Hubungi petugas PST bila menurut Anda ini keliru.", "error")
+            flash(_("Akun ini dinonaktifkan. Hubungi petugas PST bila menurut Anda ini keliru."), "error")
         else:
             sessions.start(user, remember=form.remember.data)
-            flash(f"Selamat datang, {user.name}.", "success")
+            flash(_("Selamat datang, %(name)s.", name=user.name), "success")
             if not user.is_verified:
-                flash("Alamat email Anda belum diverifikasi: buka tautan yang kami kirim untuk "
-                      "membaca dan mengunduh softcopy.", "info")
+                flash(_("Alamat email Anda belum diverifikasi: buka tautan yang kami kirim untuk "
+                        "membaca dan mengunduh softcopy."), "info")
             return limits.remember_device(redirect(next_url or home_url()), user.email)
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
@@ -74,7 +75,7 @@ def login():
 def logout():
     """Log out (a POST with CSRF, so no link can log a user out); the session ends on the server."""
     sessions.end_current()
-    flash("Anda telah keluar.", "success")
+    flash(_("Anda telah keluar."), "success")
     return redirect(home_url())
 
 
@@ -86,7 +87,8 @@ def logout_everywhere():
         user = current_user._get_current_object()
         count = sessions.end_all(user)
         logout_user()
-        flash(f"Anda telah keluar dari semua perangkat ({count} sesi diakhiri).", "success")
+        flash(ngettext("Anda telah keluar dari semua perangkat (%(num)d sesi diakhiri).",
+                       "Anda telah keluar dari semua perangkat (%(num)d sesi diakhiri).", count), "success")
         return redirect(url_for(".login"), code=303)
     return redirect(url_for(".account"), code=303)
 
@@ -135,13 +137,13 @@ def resend_verification():
     """Send a new verification link: to the logged-in user, or to an address typed in."""
     if current_user.is_authenticated:
         if current_user.is_verified:
-            flash("Alamat email Anda sudah terverifikasi.", "success")
+            flash(_("Alamat email Anda sudah terverifikasi."), "success")
             return redirect(url_for(".account"))
         form = ConfirmForm()
         if form.validate_on_submit():
             limits.mark_email_requested()
             operations.send_verification(current_user)
-            flash(f"Tautan verifikasi baru telah dikirim ke {current_user.email}.", "success")
+            flash(_("Tautan verifikasi baru telah dikirim ke %(email)s.", email=current_user.email), "success")
             return redirect(url_for(".account"))
         return render_template("accounts/resend.html", form=form)
     form = EmailRequestForm()
@@ -185,7 +187,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         operations.set_new_password(user, form.password.data, via_email_link=True)
         logout_user()
-        flash("Kata sandi baru telah disimpan. Silakan masuk dengan kata sandi tersebut.", "success")
+        flash(_("Kata sandi baru telah disimpan. Silakan masuk dengan kata sandi tersebut."), "success")
         return redirect(url_for(".login"), code=303)
     return render_template("accounts/reset.html", form=form)
 
@@ -212,7 +214,7 @@ def edit_profile():
         current_user.institution = form.institution.data
         current_user.occupation = form.occupation.data
         db.session.commit()
-        flash("Profil Anda telah disimpan.", "success")
+        flash(_("Profil Anda telah disimpan."), "success")
         return redirect(url_for(".account"), code=303)
     return render_template("accounts/profile.html", form=form, occupations=OCCUPATIONS)
 
@@ -226,10 +228,10 @@ def change_password():
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
             limits.mark_failed_password()
-            form.current_password.errors.append("Kata sandi saat ini salah.")
+            form.current_password.errors.append(_("Kata sandi saat ini salah."))
         else:
             operations.set_new_password(current_user._get_current_object(), form.password.data)
-            flash("Kata sandi Anda telah diubah. Sesi di perangkat lain telah diakhiri.", "success")
+            flash(_("Kata sandi Anda telah diubah. Sesi di perangkat lain telah diakhiri."), "success")
             return redirect(url_for(".account"), code=303)
     return render_template("accounts/change_password.html", form=form)
 
@@ -247,14 +249,14 @@ def change_email():
         new_email = User.normalise_email(form.email.data)
         if not current_user.check_password(form.current_password.data):
             limits.mark_failed_password()
-            form.current_password.errors.append("Kata sandi saat ini salah.")
+            form.current_password.errors.append(_("Kata sandi saat ini salah."))
         elif new_email == current_user.email:
-            form.email.errors.append("Ini alamat email Anda saat ini.")
+            form.email.errors.append(_("Ini alamat email Anda saat ini."))
         else:
             limits.mark_email_requested()
             operations.request_email_change(current_user, new_email)
-            flash(f"Kami telah mengirim tautan konfirmasi ke {new_email}. Alamat email akun Anda "
-                  "berubah setelah tautan itu dibuka.", "success")
+            flash(_("Kami telah mengirim tautan konfirmasi ke %(email)s. Alamat email akun Anda "
+                    "berubah setelah tautan itu dibuka.", email=new_email), "success")
             return redirect(url_for(".account"), code=303)
     return render_template("accounts/change_email.html", form=form)
 
@@ -265,7 +267,7 @@ def cancel_email_change():
     """Withdraw a pending change of address (its link stops working)."""
     if ConfirmForm().validate_on_submit():
         operations.cancel_email_change(current_user)
-        flash("Permintaan perubahan alamat email dibatalkan.", "success")
+        flash(_("Permintaan perubahan alamat email dibatalkan."), "success")
     return redirect(url_for(".account"), code=303)
 
 
@@ -278,9 +280,9 @@ def confirm_email_change(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         if not operations.confirm_email_change(user, new_email):
-            flash("Alamat email ini sudah dipakai akun lain, jadi tidak dapat digunakan.", "error")
+            flash(_("Alamat email ini sudah dipakai akun lain, jadi tidak dapat digunakan."), "error")
             return render_template("accounts/email_change_invalid.html", state="taken"), 409
-        flash(f"Alamat email akun Anda sekarang {new_email}.", "success")
+        flash(_("Alamat email akun Anda sekarang %(email)s.", email=new_email), "success")
         if current_user.is_authenticated and current_user.id == user.id:
             return redirect(url_for(".account"), code=303)
         return redirect(url_for(".login"), code=303)
@@ -307,19 +309,19 @@ def delete_account():
     """Delete my account after the password; anonymised statistics stay."""
     form = DeleteAccountForm()
     if operations.is_last_admin(current_user):
-        flash("Anda satu-satunya administrator. Jadikan pengguna lain administrator sebelum "
-              "menghapus akun ini.", "error")
+        flash(_("Anda satu-satunya administrator. Jadikan pengguna lain administrator sebelum "
+                "menghapus akun ini."), "error")
         return redirect(url_for(".account"))
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
             limits.mark_failed_password()
-            form.current_password.errors.append("Kata sandi salah.")
+            form.current_password.errors.append(_("Kata sandi salah."))
         else:
             user = current_user._get_current_object()
             logout_user()
             operations.delete_account(user)
-            flash("Akun Anda dan data pribadinya telah dihapus. Terima kasih telah menggunakan "
-                  "PST Perpustakaan.", "success")
+            flash(_("Akun Anda dan data pribadinya telah dihapus. Terima kasih telah menggunakan "
+                    "PST Perpustakaan."), "success")
             return redirect(home_url(), code=303)
     return render_template("accounts/delete.html", form=form)
 

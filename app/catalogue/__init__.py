@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 from app.web import no_store_blueprint
 
@@ -31,14 +32,14 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.catalogue)
 
     reg = registry(app)
-    reg.nav(Link("catalogue.search", "Katalog", order=20, scope="office", active=("catalogue.",)))
-    reg.nav(Link("catalogue_all.search_all", "Katalog", order=20, scope="site",
+    reg.nav(Link("catalogue.search", _l("Katalog"), order=20, scope="office", active=("catalogue.",)))
+    reg.nav(Link("catalogue_all.search_all", _l("Katalog"), order=20, scope="site",
                  when=lambda: not app.config["SITE_OFFICE"]))
-    reg.staff_link(Link("catalogue_staff.index", "Katalog", order=20, audience="staff",
+    reg.staff_link(Link("catalogue_staff.index", _l("Katalog"), order=20, audience="staff",
                         active=("catalogue_staff.index", "catalogue_staff.edit", "catalogue_staff.new",
                                 "catalogue_staff.delete"),
-                        description="Tambah, ubah, dan hapus publikasi serta softcopy-nya."))
-    reg.staff_link(Link("catalogue_staff.accesses", "Akses softcopy", order=30, audience="staff",
+                        description=_l("Tambah, ubah, dan hapus publikasi serta softcopy-nya.")))
+    reg.staff_link(Link("catalogue_staff.accesses", _l("Akses softcopy"), order=30, audience="staff",
                         active=("catalogue_staff.accesses",),
-                        description="Setiap softcopy yang dibaca atau diunduh, dengan ID unduhannya."))
+                        description=_l("Setiap softcopy yang dibaca atau diunduh, dengan ID unduhannya.")))
     account.register(reg)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
@@ -85,7 +86,7 @@ def purge_stamped(now) -> int:
 
 
 def register(reg: Registry) -> None:
-    reg.account_panel(AccountPanel("downloads", "Unduhan saya", "catalogue/_account_panel.html",
+    reg.account_panel(AccountPanel("downloads", _l("Unduhan saya"), "catalogue/_account_panel.html",
                                    downloads_panel, order=20))
     reg.personal_data(PersonalDataSection("softcopy_accesses", tables=("softcopy_access",),
                                           export=export_accesses, erase=erase_accesses,

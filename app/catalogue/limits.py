@@ -7,12 +7,13 @@ file; one account must not keep the workers busy.  Settings ``LIMIT_SOFTCOPY_*``
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import limiter
 
-MESSAGE = ("Terlalu banyak permintaan softcopy dalam waktu singkat. Tunggu sebentar, lalu buka "
-           "kembali publikasinya.")
+MESSAGE = _l("Terlalu banyak permintaan softcopy dalam waktu singkat. Tunggu sebentar, lalu buka "
+             "kembali publikasinya.")
 
 
 def _user() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,8 +12,10 @@ from app.extensions import db
 from app.clock import utcnow_naive
 
 FORMATS = ("softcopy", "hardcopy", "both")
-FORMAT_LABELS = {"softcopy": "Softcopy", "hardcopy": "Hardcopy (tercetak)", "both": "Softcopy dan hardcopy"}
-LANGUAGE_LABELS = {"id": "Indonesia", "en": "Inggris", "id-en": "Indonesia–Inggris", "en-id": "Inggris–Indonesia"}
+FORMAT_LABELS = {"softcopy": _l("Softcopy"), "hardcopy": _l("Hardcopy (tercetak)"),
+                 "both": _l("Softcopy dan hardcopy")}
+LANGUAGE_LABELS = {"id": _l("Indonesia"), "en": _l("Inggris"), "id-en": _l("Indonesia–Inggris"),
+                   "en-id": _l("Inggris–Indonesia")}
 
 
 class Publication(db.Model):

@@ -6,6 +6,7 @@ The search index follows every committed change by itself (see ``indexing``).
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +21,7 @@ from app.pdf import PdfError
 from app.web import ConfirmForm, like_pattern, no_store_blueprint, page_arg, text_arg
 
 PER_PAGE = 50
-DUPLICATE_NUMBER = "No. publikasi ini sudah dipakai publikasi lain di kantor ini."
+DUPLICATE_NUMBER = _l("No. publikasi ini sudah dipakai publikasi lain di kantor ini.")
 
 # Staff pages show readers' names and addresses: never cached.
 no_store_blueprint(bp)
@@ -96,9 +97,9 @@ def save_publication(form: PublicationForm, publication: Publication | None) -> 
         form.publication_number.errors.append(DUPLICATE_NUMBER)
         return None
     if info is not None and info.removed:
-        flash(CONTENT_REMOVED.format(items="; ".join(info.removed)), "info")
+        flash(str(CONTENT_REMOVED) % {"items": "; ".join(info.removed)}, "info")
     if info is not None and not info.text_complete:
-        flash(TEXT_PROBLEM, "info")
+        flash(str(TEXT_PROBLEM), "info")
     return publication
 
 
@@ -109,7 +110,7 @@ def new():
     if form.validate_on_submit():
         publication = save_publication(form, None)
         if publication is not None:
-            flash(f"Publikasi \u201c{publication.title}\u201d ditambahkan.", "success")
+            flash(_("Publikasi \u201c%(title)s\u201d ditambahkan.", title=publication.title), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("catalogue/staff/form.html", form=form, publication=None)
 
@@ -123,7 +124,7 @@ def edit(publication_id: int):
         form.fill_from(publication)
     elif form.validate_on_submit():
         if save_publication(form, publication) is not None:
-            flash(f"Perubahan pada \u201c{publication.title}\u201d disimpan.", "success")
+            flash(_("Perubahan pada \u201c%(title)s\u201d disimpan.", title=publication.title), "success")
             return redirect(url_for(".index"), code=303)
     return render_template("catalogue/staff/form.html", form=form, publication=publication)
 
@@ -137,6 +138,6 @@ def delete(publication_id: int):
         title = publication.title
         db.session.delete(publication)
         db.session.commit()
-        flash(f"Publikasi \u201c{title}\u201d dihapus dari katalog.", "success")
+        flash(_("Publikasi \u201c%(title)s\u201d dihapus dari katalog.", title=title), "success")
         return redirect(url_for(".index"), code=303)
     return render_template("catalogue/staff/delete.html", form=form, publication=publication)

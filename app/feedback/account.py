@@ -16,6 +16,7 @@ from app.extensions import db
 from app.feedback import account_bp as bp
 from app.feedback import limits, operations
 from app.feedback.forms import ReplyForm
+from app.feedback.lang import _
 from app.feedback.models import Bookmark, Case, PublicationRating
 from app.pdf import PdfError, watermark
 from app.site import offices
@@ -59,13 +60,14 @@ def case(case_id: int):
     form.set_statuses([("", "")])
     if request.method == "POST":
         if item.is_closed:
-            flash("Permintaan ini sudah selesai. Ajukan permintaan baru bila Anda masih memerlukan bantuan.", "error")
+            flash(_("Permintaan ini sudah selesai. Ajukan permintaan baru bila Anda masih memerlukan bantuan."),
+                  "error")
             return redirect(url_for(".case", case_id=item.id), code=303)
         if form.validate_on_submit():
             limits.mark_accepted()
             operations.requester_reply(item, current_user._get_current_object(), form.body.data,
                                        form.form_token.data)
-            flash("Pesan Anda terkirim ke petugas.", "success")
+            flash(_("Pesan Anda terkirim ke petugas."), "success")
             return redirect(url_for(".case", case_id=item.id) + "#pesan-terakhir", code=303)
     office = offices().get(item.office)
     return render_template("feedback/account/case.html", case=item, form=form, case_office=office,
@@ -87,7 +89,7 @@ def download(case_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         if not current_user.is_verified:
-            flash("Verifikasi alamat email Anda terlebih dahulu untuk mengunduh softcopy.", "error")
+            flash(_("Verifikasi alamat email Anda terlebih dahulu untuk mengunduh softcopy."), "error")
             return redirect(url_for(".download", case_id=item.id), code=303)
         access = SoftcopyAccess(token=operations.download_id(), kind="download", user_id=current_user.id,
                                 publication_id=item.fulfilled_publication_id, office=item.office)
@@ -117,11 +119,12 @@ def download_file(case_id: int, token: str):
         abort(404)
     office = offices().get(item.office)
     office_name = office.name if office else item.office
+    # The stamp is written in the language of the page the button was pressed on.
     lines = [
-        f"Diunduh oleh {current_user.name} <{current_user.email}> · "
-        f"{format_local(access.created_at, office.timezone if office else 'Asia/Jakarta')} · "
-        f"{office_name} · ID {access.token}",
-        "PST Perpustakaan BPS · untuk penggunaan pribadi, dilarang menyebarluaskan tanpa menyebut sumber",
+        _("Diunduh oleh %(name)s <%(email)s> · %(time)s · %(office)s · ID %(id)s", name=current_user.name,
+          email=current_user.email, time=format_local(access.created_at, office.timezone if office else "Asia/Jakarta"),
+          office=office_name, id=access.token),
+        _("PST Perpustakaan BPS · untuk penggunaan pribadi, dilarang menyebarluaskan tanpa menyebut sumber"),
     ]
     output = io.BytesIO()
     try:

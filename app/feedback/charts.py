@@ -2,7 +2,8 @@
 
 Only presentation attributes are used (``fill``, ``font-size``): the site's Content
 Security Policy forbids inline styles.  Every chart carries a text alternative; the
-page shows the same figures in a table beside it.
+page shows the same figures in a table beside it.  Labels and figures are written in
+the page's language (88,31 or 88.31).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from fractions import Fraction
 from markupsafe import Markup, escape
 
 from app.feedback.ikm import CONVERSION, ElementScore, IkmResult, format_decimal, round_half_up
+from app.feedback.lang import _
 from app.feedback.questionnaire import SCALE
 
 #: Colours of the answers 1–4 (worst to best); white text on each reads at 4.5:1 or more.
@@ -33,6 +35,7 @@ def element_chart(score: ElementScore) -> Markup:
     for value, label in zip(SCALE, score.element.answers):
         share = score.share(value)
         described.append(f"{label} {_percent(share)}")
+        label = str(label)
         if not share:
             continue
         segment = share * width
@@ -61,13 +64,13 @@ def overview_chart(result: IkmResult) -> Markup:
         parts.append(f'<text x="0" y="{y + 15}" font-size="12" fill="#1b1f24">{score.element.code}</text>'
                      f'<rect x="{label_w}" y="{y + 2}" width="{plot}" height="18" fill="#f3f6f9"/>'
                      f'<rect x="{label_w}" y="{y + 2}" width="{width:.2f}" height="18" fill="#0b4f8a">'
-                     f'<title>{escape(score.element.name)}: {text}</title></rect>'
+                     f'<title>{escape(str(score.element.name))}: {text}</title></rect>'
                      f'<text x="{label_w + plot + 6}" y="{y + 15}" font-size="12" fill="#1b1f24">{text}</text>')
     index_x = label_w + float((result.index * CONVERSION - 25) / 75 * plot)
     parts.append(f'<line x1="{index_x:.2f}" y1="4" x2="{index_x:.2f}" y2="{height - 14}" stroke="#f2a900" '
                  f'stroke-width="2"/><text x="{index_x:.2f}" y="{height - 2}" font-size="11" text-anchor="middle" '
                  f'fill="#4a5561">IKM {format_decimal(result.converted)}</text>')
-    label = "Nilai per unsur (25\u2013100): " + ", ".join(
-        f"{s.element.code} {s.element.name} {format_decimal(s.converted)}" for s in result.elements)
+    label = _("Nilai per unsur (25\u2013100): %(scores)s", scores=", ".join(
+        f"{s.element.code} {s.element.name} {format_decimal(s.converted)}" for s in result.elements))
     return Markup(f'<svg class="chart chart--overview" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
                   f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from app import clock
 from app.extensions import db
@@ -31,12 +32,13 @@ def ikm_command(office: str, period: str | None):
         raise click.BadParameter(f"{period!r} is not a period such as 2026, 2026-S1, 2026-T1 or 2026-03")
     summary = ikm.summary(db.session, office, chosen)
     result = summary.result
-    click.echo(f"{offices[office].name}, {chosen.label}")
-    if result is None:
-        click.echo("no respondents")
-        return
-    for score in result.elements:
-        click.echo(f"  {score.element.code} {score.element.name:45s} NRR {score.nrr_rounded}  "
-                   f"{score.converted}  {score.grade.letter}")
-    click.echo(f"IKM {result.converted} ({result.grade.letter}, {result.grade.label}); "
-               f"{result.respondents} respondent(s), {result.suggestions} suggestion(s)")
+    with force_locale("id"):  # the regulation's names, as the office publishes them
+        click.echo(f"{offices[office].name}, {chosen.label}")
+        if result is None:
+            click.echo("no respondents")
+            return
+        for score in result.elements:
+            click.echo(f"  {score.element.code} {str(score.element.name):45s} NRR {score.nrr_rounded}  "
+                       f"{score.converted}  {score.grade.letter}")
+        click.echo(f"IKM {result.converted} ({result.grade.letter}, {result.grade.label}); "
+                   f"{result.respondents} respondent(s), {result.suggestions} suggestion(s)")

@@ -27,6 +27,9 @@ range, the number of respondents, the nine sums, the distribution of answers (1â
 each element and the count of each profile choice, reading only a covering index
 (``ix_survey_response_office_date``); a second one counts the suggestions on their own
 partial index.  No response row is loaded into Python for the index.
+
+Figures are computed here without Flask; only their text (grade labels, the decimal mark)
+follows the page's language, through app/feedback/lang.py.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from typing import Iterator, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.feedback.lang import _l
+from app.feedback.lang import format_number as _format_number
 from app.feedback.models import SurveyResponse
 from app.feedback.periods import Period
 from app.feedback.questionnaire import ELEMENTS, PROFILE, SCALE, Element
@@ -59,15 +64,15 @@ class Grade:
 
     @property
     def range_text(self) -> str:
-        upper = {"A": "100,00", "B": "88,30", "C": "76,60", "D": "64,99"}[self.letter]
-        return f"{format_decimal(self.minimum)}\u2013{upper}"
+        upper = {"A": "100.00", "B": "88.30", "C": "76.60", "D": "64.99"}[self.letter]
+        return f"{format_decimal(self.minimum)}\u2013{format_decimal(Decimal(upper))}"
 
 
 GRADES = (
-    Grade("A", "Sangat Baik", Decimal("88.31")),
-    Grade("B", "Baik", Decimal("76.61")),
-    Grade("C", "Kurang Baik", Decimal("65.00")),
-    Grade("D", "Tidak Baik", Decimal("25.00")),
+    Grade("A", _l("Sangat Baik"), Decimal("88.31")),
+    Grade("B", _l("Baik"), Decimal("76.61")),
+    Grade("C", _l("Kurang Baik"), Decimal("65.00")),
+    Grade("D", _l("Tidak Baik"), Decimal("25.00")),
 )
 
 
@@ -91,8 +96,8 @@ def round_half_up(value: Fraction, places: int = 2) -> Decimal:
 
 
 def format_decimal(value: Decimal, places: int = 2) -> str:
-    """Indonesian notation: a decimal comma (88,31)."""
-    return f"{value:.{places}f}".replace(".", ",")
+    """A figure as the page writes it: 88,31 in Indonesian, 88.31 in English (the digits the same)."""
+    return _format_number(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), places)
 
 
 @dataclass(frozen=True)
@@ -203,7 +208,7 @@ def _profile_counts(respondents: int, flat: list[int]) -> dict[str, list[Profile
         counts = flat[position:position + len(choices)]
         position += len(choices)
         rows = [ProfileCount(value, label, n) for (value, label), n in zip(choices.items(), counts)]
-        rows.append(ProfileCount(None, "Tidak diisi", respondents - sum(counts)))
+        rows.append(ProfileCount(None, _l("Tidak diisi"), respondents - sum(counts)))
         out[column] = rows
     return out
 

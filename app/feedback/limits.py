@@ -13,11 +13,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from app.extensions import limiter
+from app.feedback.lang import _l
 
-FORM_MESSAGE = ("Terlalu banyak isian dikirim dari jaringan Anda. Tunggu sebentar lalu coba lagi. "
-                "Untuk pengaduan mendesak, gunakan saluran pengaduan kantor yang tercantum di halaman ini.")
-POST_MESSAGE = "Anda mengirim terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar lalu coba lagi."
-CODE_MESSAGE = "Terlalu banyak pencarian kode pengaduan. Tunggu sebentar lalu coba lagi."
+FORM_MESSAGE = _l("Terlalu banyak isian dikirim dari jaringan Anda. Tunggu sebentar lalu coba lagi. "
+                  "Untuk pengaduan mendesak, gunakan saluran pengaduan kantor yang tercantum di halaman ini.")
+POST_MESSAGE = _l("Anda mengirim terlalu banyak permintaan dalam waktu singkat. Tunggu sebentar lalu coba lagi.")
+CODE_MESSAGE = _l("Terlalu banyak pencarian kode pengaduan. Tunggu sebentar lalu coba lagi.")
 
 
 def _setting(name: str):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow_naive
 from app.extensions import PERSONAL, db
+from app.feedback.lang import _l
 from app.feedback.questionnaire import CHANNELS
 
 # ---------------------------------------------------------------- survey (SKM)
@@ -139,31 +140,40 @@ class Bookmark(db.Model):
 
 # ---------------------------------------------------------------- cases
 
-#: What a case is, with its Indonesian name.
+#: What a case is (stored as the key), with its name as shown.
 KINDS = {
-    "softcopy": "Permintaan softcopy",
-    "consultation": "Konsultasi",
-    "problem": "Laporan masalah publikasi",
-    "complaint": "Pengaduan",
+    "softcopy": _l("Permintaan softcopy"),
+    "consultation": _l("Konsultasi"),
+    "problem": _l("Laporan masalah publikasi"),
+    "complaint": _l("Pengaduan"),
+}
+#: "Your …" of each kind, as a sentence goes on (emails: "Tanggapan atas pengaduan Anda").
+YOUR_KINDS = {
+    "softcopy": _l("permintaan softcopy Anda"),
+    "consultation": _l("konsultasi Anda"),
+    "problem": _l("laporan masalah publikasi Anda"),
+    "complaint": _l("pengaduan Anda"),
 }
 #: The lifecycle: open → in progress → answered / fulfilled / declined → closed.
 STATUSES = {
-    "open": "Baru",
-    "in_progress": "Diproses",
-    "answered": "Dijawab",
-    "fulfilled": "Dipenuhi",
-    "declined": "Ditolak",
-    "closed": "Selesai",
+    "open": _l("Baru"),
+    "in_progress": _l("Diproses"),
+    "answered": _l("Dijawab"),
+    "fulfilled": _l("Dipenuhi"),
+    "declined": _l("Ditolak"),
+    "closed": _l("Selesai"),
 }
 #: Statuses that still wait for the office.
 ACTIVE = ("open", "in_progress")
 #: What a reader of a publication may report about it.
 PROBLEMS = {
-    "file": "Berkas tidak dapat dibuka",
-    "pages": "Ada halaman yang hilang",
-    "metadata": "Keterangan (metadata) salah",
-    "other": "Lainnya",
+    "file": _l("Berkas tidak dapat dibuka"),
+    "pages": _l("Ada halaman yang hilang"),
+    "metadata": _l("Keterangan (metadata) salah"),
+    "other": _l("Lainnya"),
 }
+#: What stands in place of the words of someone who asked for their data to be erased (stored).
+ERASED = "(dihapus atas permintaan pemilik data)"
 
 
 def _in(column: str, values) -> str:
@@ -228,6 +238,11 @@ class Case(db.Model):
         return KINDS[self.kind]
 
     @property
+    def your_kind(self) -> str:
+        """"pengaduan Anda" / "your complaint", to go on a sentence with."""
+        return YOUR_KINDS[self.kind]
+
+    @property
     def status_label(self) -> str:
         return STATUSES[self.status]
 
@@ -283,3 +298,8 @@ class CaseMessage(db.Model):
     @property
     def status_label(self) -> str | None:
         return STATUSES.get(self.status or "")
+
+    @property
+    def display_body(self) -> str:
+        """The text as shown: an erased sender's words say so in the page's language."""
+        return _l("(dihapus atas permintaan pemilik data)") if self.body == ERASED else self.body

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +23,7 @@ from app.accounts.models import User
 from app.catalogue.models import Publication
 from app.extensions import db
 from app.feedback import periods, tokens
+from app.feedback.lang import _, first_upper
 from app.feedback.models import (ACTIVE, Bookmark, Case, CaseMessage, PublicationRating, RatingSummary,
                                  SurveyResponse)
 from app.feedback.questionnaire import ELEMENTS
@@ -319,18 +321,23 @@ def download_id() -> str:
 
 # ------------------------------------------------------------------ notification
 
-#: The subject of the email to the sender, per event.
+#: The subject of the email to the sender, per event, in the language of the page that
+#: caused it (the sender's own page, or the staff page that answered).
 REQUESTER_SUBJECTS = {
-    "created": "{kind} Anda telah diterima",
-    "staff_reply": "Tanggapan atas {kind_lower} Anda",
-    "fulfilled": "Softcopy yang Anda minta sudah tersedia",
-    "declined": "{kind} Anda tidak dapat dipenuhi",
-    "closed": "{kind} Anda telah selesai",
+    "created": lambda case, office: _("%(your_kind)s telah diterima", your_kind=first_upper(case.your_kind)),
+    "staff_reply": lambda case, office: _("Tanggapan atas %(your_kind)s", your_kind=case.your_kind),
+    "fulfilled": lambda case, office: _("Softcopy yang Anda minta sudah tersedia"),
+    "declined": lambda case, office: _("%(your_kind)s tidak dapat dipenuhi", your_kind=first_upper(case.your_kind)),
+    "closed": lambda case, office: _("%(your_kind)s telah selesai", your_kind=first_upper(case.your_kind)),
 }
+#: The subject of the email to the office's staff, who read the office's language (Indonesian).
 STAFF_SUBJECTS = {
-    "created": "{kind} baru di {office}",
-    "requester_reply": "Balasan baru pada {kind_lower} di {office}",
+    "created": lambda case, office: _("%(kind)s baru di %(office)s", kind=case.kind_label, office=office),
+    "requester_reply": lambda case, office: _("Balasan baru pada %(kind)s di %(office)s",
+                                              kind=str(case.kind_label).lower(), office=office),
 }
+#: Emails to staff are in the office's working language, whatever language the sender chose.
+STAFF_LANGUAGE = "id"
 
 
 def requester_address(case: Case) -> str | None:
@@ -358,8 +365,8 @@ def notify(case: Case, event: str, message: CaseMessage | None = None) -> None:
 
     office = offices().get(case.office)
     office_name = office.name if office else case.office
-    names = {"kind": case.kind_label, "kind_lower": case.kind_label.lower(), "office": office_name}
-    context = {"case": case, "event": event, "message": message, "office_name": office_name}
+    context = {"case": case, "event": event, "message": message, "office_name": office_name,
+               "your_kind": str(case.your_kind), "your_kind_start": first_upper(case.your_kind)}
     sent = 0
     if event in REQUESTER_SUBJECTS:
         address = requester_address(case)
@@ -368,12 +375,14 @@ def notify(case: Case, event: str, message: CaseMessage | None = None) -> None:
             zone = office.timezone if office else "Asia/Jakarta"
             link = (external_url("feedback_account.download", case_id=case.id) if event == "fulfilled"
                     else requester_link(case))
-            send_email(address, REQUESTER_SUBJECTS[event].format(**names), "feedback_requester", link=link,
+            send_email(address, REQUESTER_SUBJECTS[event](case, office_name), "feedback_requester", link=link,
                        expires=format_local(expires, zone) if expires else None, **context)
             sent += 1
     if event in STAFF_SUBJECTS:
         link = external_url("feedback_staff.case", office_slug=case.office, case_id=case.id)
-        for address in staff_addresses(case.office):
-            send_email(address, STAFF_SUBJECTS[event].format(**names), "feedback_staff", link=link, **context)
-            sent += 1
+        with force_locale(STAFF_LANGUAGE):
+            subject = STAFF_SUBJECTS[event](case, office_name)
+            for address in staff_addresses(case.office):
+                send_email(address, subject, "feedback_staff", link=link, **context)
+                sent += 1
     log.info("Case %s: %s, %d email(s)", case.id, event, sent)

@@ -2,9 +2,10 @@
 
 Periods are calendar dates in an office's own time zone: a response belongs to the day
 it was given where the office is (see ``SurveyResponse.local_date``).  Each period has a
-short key for URLs and CSV files (``2026-03``, ``2026-T1``, ``2026-S2``, ``2026``) and an
-Indonesian label (``Maret 2026``, ``Triwulan I 2026``, ``Semester II 2026``,
-``Tahun 2026``).
+short key for URLs and CSV files (``2026-03``, ``2026-T1``, ``2026-S2``, ``2026``) and a
+label in the page's language (``Maret 2026``, ``Triwulan I 2026``, ``Semester II 2026``,
+``Tahun 2026``; in English ``March 2026``, ``Quarter 1 2026``, ``First half of 2026``,
+``Year 2026``).
 """
 
 from __future__ import annotations
@@ -13,15 +14,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from app.timeutil import MONTHS_ID
+from app.feedback.lang import _, _l, format_date
 
 #: Kinds of period, shortest first.
 KINDS = ("month", "quarter", "semester", "year")
-KIND_LABELS = {"month": "Bulan", "quarter": "Triwulan", "semester": "Semester", "year": "Tahun"}
+KIND_LABELS = {"month": _l("Bulan"), "quarter": _l("Triwulan"), "semester": _l("Semester"), "year": _l("Tahun")}
 #: Months in one period of each kind.
 _MONTHS = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
 _PER_YEAR = {"month": 12, "quarter": 4, "semester": 2, "year": 1}
-_ROMAN = ("I", "II", "III", "IV")
 #: Years a period may fall in (anything else is not a survey period of this site).
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -70,19 +70,19 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{MONTHS_ID[self.number - 1]} {self.year}"
+            return format_date(self.start, "LLLL y")
         if self.kind == "year":
-            return f"Tahun {self.year}"
-        return f"{KIND_LABELS[self.kind]} {_ROMAN[self.number - 1]} {self.year}"
+            return _("Tahun %(year)s", year=self.year)
+        return _LABELS[self.kind, self.number](self.year)
 
     @property
     def short_label(self) -> str:
         """The label without the year (for a selector grouped by year)."""
         if self.kind == "month":
-            return MONTHS_ID[self.number - 1]
+            return format_date(self.start, "LLLL")
         if self.kind == "year":
-            return "Setahun penuh"
-        return f"{KIND_LABELS[self.kind]} {_ROMAN[self.number - 1]}"
+            return _("Setahun penuh")
+        return _SHORT_LABELS[self.kind, self.number]
 
     def contains(self, day: date) -> bool:
         return self.start <= day < self.end
@@ -91,6 +91,22 @@ class Period:
         """The period ``steps`` periods later (earlier when negative)."""
         index = self.year * _PER_YEAR[self.kind] + self.number - 1 + steps
         return Period(self.kind, index // _PER_YEAR[self.kind], index % _PER_YEAR[self.kind] + 1)
+
+
+#: Each quarter and semester in words: Indonesian numbers them in Roman numerals.
+_LABELS = {
+    ("quarter", 1): lambda year: _("Triwulan I %(year)s", year=year),
+    ("quarter", 2): lambda year: _("Triwulan II %(year)s", year=year),
+    ("quarter", 3): lambda year: _("Triwulan III %(year)s", year=year),
+    ("quarter", 4): lambda year: _("Triwulan IV %(year)s", year=year),
+    ("semester", 1): lambda year: _("Semester I %(year)s", year=year),
+    ("semester", 2): lambda year: _("Semester II %(year)s", year=year),
+}
+_SHORT_LABELS = {
+    ("quarter", 1): _l("Triwulan I"), ("quarter", 2): _l("Triwulan II"),
+    ("quarter", 3): _l("Triwulan III"), ("quarter", 4): _l("Triwulan IV"),
+    ("semester", 1): _l("Semester I"), ("semester", 2): _l("Semester II"),
+}
 
 
 def containing(day: date, kind: str) -> Period:

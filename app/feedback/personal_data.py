@@ -9,16 +9,15 @@ own answers stay.
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
 from app import clock
 from app.contrib import DataSubject, PersonalDataSection, Registry
 from app.extensions import db
 from app.feedback import tokens
-from app.feedback.models import Bookmark, Case, CaseMessage, PublicationRating, SurveyResponse
+from app.feedback.models import ERASED, Bookmark, Case, CaseMessage, PublicationRating, SurveyResponse
 from app.personal_data import iso
-
-ERASED = "(dihapus atas permintaan pemilik data)"
 
 
 # ------------------------------------------------------------------ survey
@@ -121,7 +120,8 @@ def erase_cases(subject: DataSubject) -> None:
     for case in _cases_of(subject):
         case.user_id = None
         case.contact_name = case.contact_email = None
-        case.subject = case.kind_label
+        with force_locale("id"):  # stored: in the site's own language, whoever asked
+            case.subject = str(case.kind_label)
         case.purpose = ERASED if case.purpose else None
         case.search_query = None
         case.anonymised_at = now

@@ -7,11 +7,16 @@ questionnaire asks (gender, age, education, occupation), every item optional.  A
 education use the guest book's groups (app/visits), so PST's figures agree; age is
 asked as a group rather than in years.  "Pelajar/Mahasiswa" is added to the
 regulation's occupations because most library users are students.
+
+Every text is Indonesian (the regulation's own wording) and shown in the page's language
+(app/feedback/lang.py); answers are stored as 1-4 and the profile as its keys.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from app.feedback.lang import _l
 
 
 @dataclass(frozen=True)
@@ -26,79 +31,81 @@ class Element:
 
 
 ELEMENTS: tuple[Element, ...] = (
-    Element("U1", "q1", "Persyaratan",
-            "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
-            ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai")),
-    Element("U2", "q2", "Sistem, mekanisme, dan prosedur",
-            "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
-            ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah")),
-    Element("U3", "q3", "Waktu penyelesaian",
-            "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
-            ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat")),
-    Element("U4", "q4", "Biaya/tarif",
-            "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
-            ("Sangat mahal", "Cukup mahal", "Murah", "Gratis")),
-    Element("U5", "q5", "Produk spesifikasi jenis pelayanan",
-            "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum "
-            "dalam standar pelayanan dengan hasil yang diberikan?",
-            ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai")),
-    Element("U6", "q6", "Kompetensi pelaksana",
-            "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
-            ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten")),
-    Element("U7", "q7", "Perilaku pelaksana",
-            "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan "
-            "dan keramahan?",
-            ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah", "Sangat sopan dan ramah")),
-    Element("U8", "q8", "Penanganan pengaduan, saran, dan masukan",
-            "Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?",
-            ("Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal", "Dikelola dengan baik")),
-    Element("U9", "q9", "Sarana dan prasarana",
-            "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
-            ("Buruk", "Cukup", "Baik", "Sangat baik")),
+    Element("U1", "q1", _l("Persyaratan"),
+            _l("Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?"),
+            (_l("Tidak sesuai"), _l("Kurang sesuai"), _l("Sesuai"), _l("Sangat sesuai"))),
+    Element("U2", "q2", _l("Sistem, mekanisme, dan prosedur"),
+            _l("Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?"),
+            (_l("Tidak mudah"), _l("Kurang mudah"), _l("Mudah"), _l("Sangat mudah"))),
+    Element("U3", "q3", _l("Waktu penyelesaian"),
+            _l("Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?"),
+            (_l("Tidak cepat"), _l("Kurang cepat"), _l("Cepat"), _l("Sangat cepat"))),
+    Element("U4", "q4", _l("Biaya/tarif"),
+            _l("Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?"),
+            (_l("Sangat mahal"), _l("Cukup mahal"), _l("Murah"), _l("Gratis"))),
+    Element("U5", "q5", _l("Produk spesifikasi jenis pelayanan"),
+            _l("Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum "
+              "dalam standar pelayanan dengan hasil yang diberikan?"),
+            (_l("Tidak sesuai"), _l("Kurang sesuai"), _l("Sesuai"), _l("Sangat sesuai"))),
+    Element("U6", "q6", _l("Kompetensi pelaksana"),
+            _l("Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?"),
+            (_l("Tidak kompeten"), _l("Kurang kompeten"), _l("Kompeten"), _l("Sangat kompeten"))),
+    Element("U7", "q7", _l("Perilaku pelaksana"),
+            _l("Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan "
+              "dan keramahan?"),
+            (_l("Tidak sopan dan ramah"), _l("Kurang sopan dan ramah"), _l("Sopan dan ramah"),
+             _l("Sangat sopan dan ramah"))),
+    Element("U8", "q8", _l("Penanganan pengaduan, saran, dan masukan"),
+            _l("Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?"),
+            (_l("Tidak ada"), _l("Ada tetapi tidak berfungsi"), _l("Berfungsi kurang maksimal"),
+             _l("Dikelola dengan baik"))),
+    Element("U9", "q9", _l("Sarana dan prasarana"),
+            _l("Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?"),
+            (_l("Buruk"), _l("Cukup"), _l("Baik"), _l("Sangat baik"))),
 )
 
 #: Answer values, worst to best.
 SCALE = (1, 2, 3, 4)
 
-GENDERS = {"L": "Laki-laki", "P": "Perempuan"}
+GENDERS = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
 AGE_GROUPS = {
-    "u17": "Di bawah 17 tahun",
-    "17-25": "17\u201325 tahun",
-    "26-35": "26\u201335 tahun",
-    "36-45": "36\u201345 tahun",
-    "46-55": "46\u201355 tahun",
-    "56+": "56 tahun ke atas",
+    "u17": _l("Di bawah 17 tahun"),
+    "17-25": _l("17\u201325 tahun"),
+    "26-35": _l("26\u201335 tahun"),
+    "36-45": _l("36\u201345 tahun"),
+    "46-55": _l("46\u201355 tahun"),
+    "56+": _l("56 tahun ke atas"),
 }
 EDUCATION = {
-    "sd": "SD/sederajat atau di bawahnya",
-    "smp": "SMP/sederajat",
-    "sma": "SMA/SMK/sederajat",
-    "d3": "D1/D2/D3",
-    "s1": "D4/S1",
-    "s2": "S2",
-    "s3": "S3",
+    "sd": _l("SD/sederajat atau di bawahnya"),
+    "smp": _l("SMP/sederajat"),
+    "sma": _l("SMA/SMK/sederajat"),
+    "d3": _l("D1/D2/D3"),
+    "s1": _l("D4/S1"),
+    "s2": _l("S2"),
+    "s3": _l("S3"),
 }
 OCCUPATIONS = {
-    "pns": "PNS",
-    "tni": "TNI",
-    "polri": "POLRI",
-    "swasta": "Swasta",
-    "wirausaha": "Wirausaha",
-    "pelajar": "Pelajar/Mahasiswa",
-    "lainnya": "Lainnya",
+    "pns": _l("PNS"),
+    "tni": _l("TNI"),
+    "polri": _l("POLRI"),
+    "swasta": _l("Swasta"),
+    "wirausaha": _l("Wirausaha"),
+    "pelajar": _l("Pelajar/Mahasiswa"),
+    "lainnya": _l("Lainnya"),
 }
 
 #: The respondent profile: (column, label, choices), in the questionnaire's order.
 PROFILE: tuple[tuple[str, str, dict[str, str]], ...] = (
-    ("gender", "Jenis kelamin", GENDERS),
-    ("age_group", "Usia", AGE_GROUPS),
-    ("education", "Pendidikan terakhir", EDUCATION),
-    ("occupation", "Pekerjaan", OCCUPATIONS),
+    ("gender", _l("Jenis kelamin"), GENDERS),
+    ("age_group", _l("Usia"), AGE_GROUPS),
+    ("education", _l("Pendidikan terakhir"), EDUCATION),
+    ("occupation", _l("Pekerjaan"), OCCUPATIONS),
 )
 
 #: Where a response came from: the office page, after a softcopy download, after a walk-in visit.
-CHANNELS = {"web": "Situs (halaman kantor)", "download": "Setelah mengunduh softcopy",
-            "visit": "Setelah kunjungan langsung"}
+CHANNELS = {"web": _l("Situs (halaman kantor)"), "download": _l("Setelah mengunduh softcopy"),
+            "visit": _l("Setelah kunjungan langsung")}
 
 #: Longest suggestion kept, in characters.
 SUGGESTION_MAX = 2000

@@ -25,6 +25,7 @@ from app.extensions import db
 from app.feedback import ikm, operations, periods
 from app.feedback import staff_bp as bp
 from app.feedback.forms import DeclineForm, FulfilForm, ReplyForm
+from app.feedback.lang import _, _l
 from app.feedback.models import ACTIVE, KINDS, STATUSES, Case
 from app.feedback.questionnaire import ELEMENTS, PROFILE
 from app.feedback.views import ikm_context
@@ -35,8 +36,9 @@ from app.web import ConfirmForm, page_arg, parse_int
 PER_PAGE = 30
 SUGGESTIONS_PER_PAGE = 50
 #: Age filters of the inbox: days waiting.
-AGES = {"1": "lebih dari 1 hari", "3": "lebih dari 3 hari", "7": "lebih dari 7 hari"}
-STATUS_FILTERS = {"aktif": "Menunggu petugas (baru dan diproses)", **STATUSES, "semua": "Semua status"}
+AGES = {"1": _l("lebih dari 1 hari"), "3": _l("lebih dari 3 hari"), "7": _l("lebih dari 7 hari")}
+STATUS_FILTERS = {"aktif": _l("Menunggu petugas (baru dan diproses)"), **STATUSES, "semua": _l("Semua status")}
+
 
 @bp.before_request
 @staff_required
@@ -125,22 +127,22 @@ def inbox_csv():
     zone = g.office.timezone
 
     def rows():
-        yield ["kode", "jenis", "status", "dibuat", "diperbarui", "umur_hari", "lewat_janji", "pengirim",
-               "subjek", "publikasi_id", "ditutup"]
+        yield [_("kode"), _("jenis"), _("status"), _("dibuat"), _("diperbarui"), _("umur_hari"), _("lewat_janji"),
+               _("pengirim"), _("subjek"), _("publikasi_id"), _("ditutup")]
         for case in db.session.scalars(_inbox_query(filters).execution_options(yield_per=500)):
-            sender = "Akun terdaftar" if case.user_id else ("Anonim" if case.kind == "complaint" else "-")
+            sender = _("Akun terdaftar") if case.user_id else (_("Anonim") if case.kind == "complaint" else "-")
             yield [case.display_code, case.kind_label, case.status_label, format_local(case.created_at, zone),
                    format_local(case.updated_at, zone), f"{age_days(case):.1f}",
-                   "ya" if overdue(case) else "tidak", sender, case.subject, case.publication_id or "",
+                   _("ya") if overdue(case) else _("tidak"), sender, case.subject, case.publication_id or "",
                    format_local(case.closed_at, zone) if case.closed_at else ""]
     return csv_response(rows(), f"permintaan-{g.office.slug}-{clock.local_today(zone).isoformat()}.csv")
 
 
 def _status_choices(case: Case) -> list[tuple[str, str]]:
-    choices = [("", "Tidak berubah"), ("in_progress", "Diproses")]
+    choices = [("", _("Tidak berubah")), ("in_progress", STATUSES["in_progress"])]
     if case.kind != "softcopy":
-        choices.append(("answered", "Dijawab"))
-    choices.append(("closed", "Selesai (tutup)"))
+        choices.append(("answered", STATUSES["answered"]))
+    choices.append(("closed", _("Selesai (tutup)")))
     return choices
 
 
@@ -163,12 +165,12 @@ def case(case_id: int):
     form.set_statuses(_status_choices(item))
     if request.method == "POST":
         if item.is_closed:
-            flash("Kasus ini sudah ditutup.", "error")
+            flash(_("Kasus ini sudah ditutup."), "error")
             return redirect(url_for(".case", case_id=item.id), code=303)
         if form.validate_on_submit():
             operations.staff_reply(item, current_user._get_current_object(), form.body.data,
                                    form.status.data or None, form.form_token.data)
-            flash("Tanggapan terkirim ke pengirim.", "success")
+            flash(_("Tanggapan terkirim ke pengirim."), "success")
             return redirect(url_for(".case", case_id=item.id), code=303)
     return render_case(item, reply=form)
 
@@ -179,7 +181,7 @@ def fulfil(case_id: int):
     item = office_case(case_id)
     form = FulfilForm()
     if item.kind != "softcopy" or item.is_closed:
-        flash("Hanya permintaan softcopy yang belum ditutup yang dapat dipenuhi.", "error")
+        flash(_("Hanya permintaan softcopy yang belum ditutup yang dapat dipenuhi."), "error")
         return redirect(url_for(".case", case_id=item.id), code=303)
     if not form.validate_on_submit():
         return render_case(item, fulfil=form, status=400)
@@ -194,21 +196,21 @@ def fulfil(case_id: int):
     else:
         publication = db.session.get(Publication, parse_int(form.publication_id.data, minimum=1, maximum=2**31 - 1))
         if publication is None or publication.office != g.office.slug:
-            form.publication_id.errors.append("Tidak ada publikasi dengan nomor itu di katalog kantor ini.")
+            form.publication_id.errors.append(_("Tidak ada publikasi dengan nomor itu di katalog kantor ini."))
         elif not publication.has_softcopy:
-            form.publication_id.errors.append("Publikasi itu belum memiliki softcopy. Unggah PDF-nya di sini "
-                                              "atau di katalog terlebih dahulu.")
+            form.publication_id.errors.append(_("Publikasi itu belum memiliki softcopy. Unggah PDF-nya di sini "
+                                                "atau di katalog terlebih dahulu."))
         if form.publication_id.errors:
             return render_case(item, fulfil=form, status=400)
     same = item.fulfilled_at is not None and (
         (info is not None and info.sha256 == item.fulfilled_pdf_sha256)
         or (publication is not None and publication.id == item.fulfilled_publication_id))
     if same:  # the same form sent twice: one fulfilment, one email
-        flash("Permintaan ini sudah dipenuhi dengan berkas yang sama.", "info")
+        flash(_("Permintaan ini sudah dipenuhi dengan berkas yang sama."), "info")
         return redirect(url_for(".case", case_id=item.id), code=303)
     operations.fulfil(item, current_user._get_current_object(), note=form.note.data or "", pdf=info,
                       publication=publication)
-    flash("Permintaan dipenuhi. Pemohon menerima email berisi tautan unduhan.", "success")
+    flash(_("Permintaan dipenuhi. Pemohon menerima email berisi tautan unduhan."), "success")
     return redirect(url_for(".case", case_id=item.id), code=303)
 
 
@@ -218,12 +220,12 @@ def decline(case_id: int):
     item = office_case(case_id)
     form = DeclineForm()
     if item.is_closed or item.status == "declined":
-        flash("Kasus ini sudah ditutup." if item.is_closed else "Kasus ini sudah ditolak.", "error")
+        flash(_("Kasus ini sudah ditutup.") if item.is_closed else _("Kasus ini sudah ditolak."), "error")
         return redirect(url_for(".case", case_id=item.id), code=303)
     if not form.validate_on_submit():
         return render_case(item, decline=form, status=400)
     operations.decline(item, current_user._get_current_object(), form.reason.data)
-    flash("Kasus ditolak; pengirim menerima alasannya.", "success")
+    flash(_("Kasus ditolak; pengirim menerima alasannya."), "success")
     return redirect(url_for(".case", case_id=item.id), code=303)
 
 
@@ -234,7 +236,7 @@ def close(case_id: int):
     if not ConfirmForm().validate_on_submit():
         return render_case(item, status=400)
     operations.close(item, current_user._get_current_object())
-    flash("Kasus ditutup.", "success")
+    flash(_("Kasus ditutup."), "success")
     return redirect(url_for(".case", case_id=item.id), code=303)
 
 
@@ -263,10 +265,11 @@ def survey_answers_csv():
     period = _period(request.args)
 
     def rows():
-        yield (["no", "tanggal", "saluran"] + [e.code for e in ELEMENTS] + [c for c, _, _ in PROFILE] + ["saran"])
+        yield ([_("no"), _("tanggal"), _("saluran")] + [e.code for e in ELEMENTS] + [c for c, _label, _choices in PROFILE]
+               + [_("saran")])
         for n, r in enumerate(ikm.raw_answers(db.session, g.office.slug, period), start=1):
             yield ([n, r.local_date.isoformat(), r.channel] + list(r.answers())
-                   + [getattr(r, c) or "" for c, _, _ in PROFILE] + [r.suggestion or ""])
+                   + [getattr(r, c) or "" for c, _label, _choices in PROFILE] + [r.suggestion or ""])
     return csv_response(rows(), f"skm-jawaban-{g.office.slug}-{period.key}.csv")
 
 
@@ -278,25 +281,31 @@ def survey_summary_csv():
     result = summary.result
 
     def rows():
-        yield ["bagian", "kode", "keterangan", "nilai"]
-        yield ["periode", period.key, period.label, ""]
-        yield ["responden", "", "jumlah responden", result.respondents if result else 0]
+        # Sections and descriptions in the page's language; codes, keys and figures as they are
+        # (a decimal point, for spreadsheets in any language).
+        section = {"period": _("periode"), "respondents": _("responden"), "element": _("unsur"), "ikm": "ikm",
+                   "suggestions": _("saran"), "profile": _("profil")}
+        yield [_("bagian"), _("kode"), _("keterangan"), _("nilai")]
+        yield [section["period"], period.key, period.label, ""]
+        yield [section["respondents"], "", _("jumlah responden"), result.respondents if result else 0]
         if result is None:
             return
         for s in result.elements:
-            yield ["unsur", s.element.code, f"{s.element.name}: jumlah nilai", s.total]
-            yield ["unsur", s.element.code, f"{s.element.name}: NRR", f"{s.nrr_rounded}"]
-            yield ["unsur", s.element.code, f"{s.element.name}: NRR tertimbang", f"{s.weighted}"]
-            yield ["unsur", s.element.code, f"{s.element.name}: nilai konversi", f"{s.converted}"]
+            name, code = s.element.name, s.element.code
+            yield [section["element"], code, _("%(element)s: jumlah nilai", element=name), s.total]
+            yield [section["element"], code, _("%(element)s: NRR", element=name), f"{s.nrr_rounded}"]
+            yield [section["element"], code, _("%(element)s: NRR tertimbang", element=name), f"{s.weighted}"]
+            yield [section["element"], code, _("%(element)s: nilai konversi", element=name), f"{s.converted}"]
             for value, count in zip(range(1, 5), s.distribution):
-                yield ["unsur", s.element.code, f"{s.element.name}: jawaban {value}", count]
-        yield ["ikm", "", "nilai IKM (1-4)", f"{result.index_rounded}"]
-        yield ["ikm", "", "nilai IKM konversi", f"{result.converted}"]
-        yield ["ikm", "", "mutu pelayanan", result.grade.letter]
-        yield ["ikm", "", "kinerja unit pelayanan", result.grade.label]
-        yield ["saran", "", "jumlah saran", result.suggestions]
+                yield [section["element"], code, _("%(element)s: jawaban %(value)s", element=name, value=value),
+                       count]
+        yield [section["ikm"], "", _("nilai IKM (1-4)"), f"{result.index_rounded}"]
+        yield [section["ikm"], "", _("nilai IKM konversi"), f"{result.converted}"]
+        yield [section["ikm"], "", _("mutu pelayanan"), result.grade.letter]
+        yield [section["ikm"], "", _("kinerja unit pelayanan"), result.grade.label]
+        yield [section["suggestions"], "", _("jumlah saran"), result.suggestions]
         for column, label, _choices in PROFILE:
             for item in summary.profile[column]:
-                yield ["profil", column, f"{label}: {item.label}", item.count]
+                yield [section["profile"], column, f"{label}: {item.label}", item.count]
     return csv_response(rows(), f"skm-ringkasan-{g.office.slug}-{period.key}.csv")
 

@@ -13,6 +13,7 @@ from app import clock
 from app.catalogue.models import Publication, SoftcopyAccess
 from app.extensions import db
 from app.feedback import bp, charts, ikm, limits, operations, periods, site_bp, tokens
+from app.feedback.lang import _
 from app.feedback.forms import (ComplaintForm, ConsultationForm, RatingForm, ReportForm, SoftcopyRequestForm,
                                 SurveyForm, survey_values)
 from app.feedback.models import PROBLEMS, Case
@@ -70,10 +71,10 @@ def survey():
             return redirect(url_for(".survey_thanks"), code=303)
         answers, profile = survey_values(form)
         if not already and operations.submit_survey(office, respondent, answers, profile, form.suggestion.data):
-            flash("Terima kasih! Jawaban survei Anda sudah kami terima.", "success")
+            flash(_("Terima kasih! Jawaban survei Anda sudah kami terima."), "success")
         else:
-            flash("Jawaban Anda untuk periode ini sudah tercatat sebelumnya, jadi tidak dihitung dua kali. "
-                  "Terima kasih!", "info")
+            flash(_("Jawaban Anda untuk periode ini sudah tercatat sebelumnya, jadi tidak dihitung dua kali. "
+                    "Terima kasih!"), "info")
         return redirect(url_for(".survey_thanks"), code=303)
     form.respondent.data = respondent.token or ""
     period = operations.current_period(office)
@@ -139,7 +140,7 @@ def complaint():
     if form.validate_on_submit():
         limits.mark_accepted()
         if form.website.data:
-            flash("Pengaduan Anda telah diterima.", "success")
+            flash(_("Pengaduan Anda telah diterima."), "success")
             return redirect(url_for(".complaint"), code=303)
         as_user = current_user.is_authenticated and not form.anonymous.data
         user = current_user._get_current_object() if as_user else None
@@ -149,8 +150,8 @@ def complaint():
             form_token=form.form_token.data,
             contact_name=None if as_user else (form.name.data or None),
             contact_email=None if as_user else (form.email.data.lower() if form.email.data else None))
-        flash(f"Pengaduan Anda telah diterima. Kode pelacakan: {case.display_code}. Simpan kode ini untuk "
-              "melihat status dan tanggapan petugas.", "success")
+        flash(_("Pengaduan Anda telah diterima. Kode pelacakan: %(code)s. Simpan kode ini untuk "
+                "melihat status dan tanggapan petugas.", code=case.display_code), "success")
         return redirect(url_for(".complaint_status", code=case.display_code), code=303)
     return render_template("feedback/complaint.html", form=form, channels=office.standard.complaints)
 
@@ -161,7 +162,7 @@ def complaint_lookup():
     """The "Lacak pengaduan" form: from a typed code to its status page."""
     code = tokens.normalise_code(request.args.get("kode"))
     if code is None:
-        flash("Kode pelacakan terdiri dari 16 huruf dan angka, misalnya ABCD-EFGH-2345-6789. Periksa kembali.",
+        flash(_("Kode pelacakan terdiri dari 16 huruf dan angka, misalnya ABCD-EFGH-2345-6789. Periksa kembali."),
               "error")
         return redirect(url_for(".complaint") + "#lacak", code=303)
     return redirect(url_for(".complaint_status", code="-".join(code[i:i + 4] for i in range(0, 16, 4))), code=303)
@@ -194,8 +195,9 @@ def office_publication(publication_id: int) -> Publication:
     return publication
 
 
-def _unverified_page(what: str):
-    return render_template("feedback/verify_first.html", what=what)
+def _unverified_page(why: str):
+    """Asking staff needs a verified address: ``why`` says so for this form, in a whole sentence."""
+    return render_template("feedback/verify_first.html", why=why)
 
 
 @bp.route("/konsultasi/baru", methods=["GET", "POST"])
@@ -204,19 +206,20 @@ def _unverified_page(what: str):
 def consultation():
     """Ask the office's staff, e.g. from a search that found nothing (the query comes along)."""
     if not current_user.is_verified:
-        return _unverified_page("mengajukan konsultasi")
+        return _unverified_page(_("Untuk mengajukan konsultasi, alamat email akun Anda harus sudah diverifikasi, "
+                                  "karena tanggapan petugas dikirim ke alamat itu."))
     form = ConsultationForm()
     if request.method == "GET":
         form.query.data = text_arg(request.args, "q", 200)
     if form.validate_on_submit():
         limits.mark_accepted()
         query = form.query.data or None
-        subject = f"Pencarian \u201c{query}\u201d" if query else form.question.data
+        subject = _("Pencarian \u201c%(query)s\u201d", query=query) if query else form.question.data
         case, _created = operations.open_case(
             kind="consultation", office=g.office, user=current_user._get_current_object(), subject=subject,
             body=form.question.data, form_token=form.form_token.data, search_query=query)
-        flash(f"Konsultasi Anda telah dikirim ke petugas {g.office.name}. Tanggapan petugas dikirim ke "
-              "email Anda dan tampil di halaman ini.", "success")
+        flash(_("Konsultasi Anda telah dikirim ke petugas %(office)s. Tanggapan petugas dikirim ke "
+                "email Anda dan tampil di halaman ini.", office=g.office.name), "success")
         return redirect(url_for("feedback_account.case", case_id=case.id), code=303)
     return render_template("feedback/consultation_form.html", form=form)
 
@@ -231,10 +234,11 @@ def softcopy_request():
         publication_id = parse_int(request.args.get("publikasi"), minimum=1, maximum=2**31 - 1)
         publication = office_publication(publication_id) if publication_id else abort(404)
         if publication.has_softcopy:
-            flash("Softcopy publikasi ini sudah tersedia online: silakan baca atau unduh di halaman ini.", "info")
+            flash(_("Softcopy publikasi ini sudah tersedia online: silakan baca atau unduh di halaman ini."), "info")
             return redirect(url_for("catalogue.detail", publication_id=publication.id), code=303)
     if not current_user.is_verified:
-        return _unverified_page("meminta softcopy")
+        return _unverified_page(_("Untuk meminta softcopy, alamat email akun Anda harus sudah diverifikasi, "
+                                  "karena tanggapan petugas dikirim ke alamat itu."))
     form = SoftcopyRequestForm(needs_title=publication is None)
     if form.validate_on_submit():
         limits.mark_accepted()
@@ -245,8 +249,8 @@ def softcopy_request():
             publication_id=publication.id if publication else None,
             requested_title=None if publication else title,
             requested_year=publication.year if publication else form.year_value, purpose=form.purpose.data)
-        flash(f"Permintaan softcopy Anda telah dikirim ke petugas {g.office.name}. Kami mengirim email "
-              "begitu softcopy tersedia.", "success")
+        flash(_("Permintaan softcopy Anda telah dikirim ke petugas %(office)s. Kami mengirim email "
+                "begitu softcopy tersedia.", office=g.office.name), "success")
         return redirect(url_for("feedback_account.case", case_id=case.id), code=303)
     return render_template("feedback/softcopy_form.html", form=form, publication=publication)
 
@@ -258,7 +262,8 @@ def report(publication_id: int):
     """"Laporkan masalah": the file does not open, pages are missing, metadata is wrong, other."""
     publication = office_publication(publication_id)
     if not current_user.is_verified:
-        return _unverified_page("melaporkan masalah publikasi")
+        return _unverified_page(_("Untuk melaporkan masalah publikasi, alamat email akun Anda harus sudah "
+                                  "diverifikasi, karena tanggapan petugas dikirim ke alamat itu."))
     form = ReportForm()
     if form.validate_on_submit():
         limits.mark_accepted()
@@ -267,7 +272,8 @@ def report(publication_id: int):
             kind="problem", office=g.office, user=current_user._get_current_object(),
             subject=f"{problem}: {publication.title}", body=form.text.data or problem,
             form_token=form.form_token.data, publication_id=publication.id, problem_type=form.problem.data)
-        flash("Terima kasih, laporan Anda sudah diteruskan ke petugas. Tanggapannya tampil di Akun saya.", "success")
+        flash(_("Terima kasih, laporan Anda sudah diteruskan ke petugas. Tanggapannya tampil di Akun saya."),
+              "success")
         return redirect(url_for("catalogue.detail", publication_id=publication.id), code=303)
     return render_template("feedback/report_form.html", form=form, publication=publication)
 
@@ -286,7 +292,8 @@ def rate(publication_id: int):
     """Give or change 1–5 stars and an optional review (one per user per publication)."""
     publication = office_publication(publication_id)
     if not current_user.is_verified:
-        return _unverified_page("menilai publikasi")
+        return _unverified_page(_("Untuk menilai publikasi, alamat email akun Anda harus sudah diverifikasi, "
+                                  "karena tanggapan petugas dikirim ke alamat itu."))
     existing = operations.my_rating(current_user.id, publication.id)
     form = RatingForm()
     if request.method == "GET" and existing is not None:
@@ -295,7 +302,7 @@ def rate(publication_id: int):
         limits.mark_accepted()
         operations.save_rating(current_user._get_current_object(), publication, int(form.stars.data),
                                form.review.data or None)
-        flash("Penilaian Anda tersimpan. Terima kasih!", "success")
+        flash(_("Penilaian Anda tersimpan. Terima kasih!"), "success")
         return _back_to(publication)
     return render_template("feedback/rating_form.html", form=form, publication=publication, existing=existing)
 
@@ -307,7 +314,7 @@ def unrate(publication_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if operations.delete_rating(current_user._get_current_object(), publication):
-        flash("Penilaian Anda dihapus.", "success")
+        flash(_("Penilaian Anda dihapus."), "success")
     return _back_to(publication)
 
 
@@ -320,7 +327,8 @@ def bookmark(publication_id: int, on: bool):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     operations.set_bookmark(current_user._get_current_object(), publication, on)
-    flash("Publikasi ditandai. Lihat di Akun saya, bagian Markah publikasi." if on else "Tanda dihapus.", "success")
+    flash(_("Publikasi ditandai. Lihat di Akun saya, bagian Markah publikasi.") if on else _("Tanda dihapus."),
+          "success")
     target = safe_next(request.form.get("next"))
     return redirect(target, code=303) if target else _back_to(publication, "markah")
 
@@ -335,5 +343,5 @@ def choose_office():
     if slug in offices():
         return redirect(url_for("feedback.consultation", office_slug=slug,
                                 q=text_arg(request.args, "q", 200) or None), code=303)
-    flash("Pilih kantor BPS yang ingin Anda tanyai.", "error")
+    flash(_("Pilih kantor BPS yang ingin Anda tanyai."), "error")
     return redirect(url_for("catalogue_all.search_all", q=text_arg(request.args, "q", 200) or None), code=303)

@@ -10,6 +10,7 @@ from app.catalogue.models import SoftcopyAccess
 from app.contrib import AccountPanel, Link, SearchSort, Widget, registry
 from app.extensions import db
 from app.feedback import account, operations, personal_data, tokens
+from app.feedback.lang import _, _l
 from app.feedback.models import PublicationRating, RatingSummary
 from app.feedback.operations import Respondent
 from app.site import offices
@@ -20,7 +21,7 @@ REVIEWS_SHOWN = 5
 def first_name(user) -> str:
     """Reviews show the reviewer's first name only."""
     words = (getattr(user, "name", "") or "").split()
-    return words[0] if words else "Pengguna"
+    return words[0] if words else _("Pengguna")
 
 
 def _user_respondent(office) -> Respondent:
@@ -78,23 +79,23 @@ def visit_served_widget(office, ticket) -> dict:
 
 def register(app: Flask) -> None:
     reg = registry(app)
-    reg.nav(Link("feedback.ikm_page", "Survei & IKM", order=40, scope="office",
+    reg.nav(Link("feedback.ikm_page", _l("Survei & IKM"), order=40, scope="office",
                  active=("feedback.ikm", "feedback.survey")))
-    reg.nav(Link("feedback.complaint", "Pengaduan", order=45, scope="office", active=("feedback.complaint",)))
-    reg.staff_link(Link("feedback_staff.inbox", "Permintaan dan pengaduan", order=25, audience="staff",
+    reg.nav(Link("feedback.complaint", _l("Pengaduan"), order=45, scope="office", active=("feedback.complaint",)))
+    reg.staff_link(Link("feedback_staff.inbox", _l("Permintaan dan pengaduan"), order=25, audience="staff",
                         active=("feedback_staff.inbox", "feedback_staff.case", "feedback_staff.fulfil",
                                 "feedback_staff.decline", "feedback_staff.close"),
                         badge=lambda office: operations.open_count(office.slug) or None,
-                        description="Permintaan softcopy, konsultasi, laporan masalah publikasi, dan pengaduan: "
-                                    "jawab, penuhi, tolak, atau tutup."))
-    reg.staff_link(Link("feedback_staff.survey", "Survei kepuasan (IKM)", order=35, audience="staff",
+                        description=_l("Permintaan softcopy, konsultasi, laporan masalah publikasi, dan "
+                                       "pengaduan: jawab, penuhi, tolak, atau tutup.")))
+    reg.staff_link(Link("feedback_staff.survey", _l("Survei kepuasan (IKM)"), order=35, audience="staff",
                         active=("feedback_staff.survey",),
-                        description="Hasil survei per periode, saran responden, dan unduhan CSV."))
-    reg.account_panel(AccountPanel("requests", "Permintaan dan konsultasi", "feedback/_panel_cases.html",
+                        description=_l("Hasil survei per periode, saran responden, dan unduhan CSV.")))
+    reg.account_panel(AccountPanel("requests", _l("Permintaan dan konsultasi"), "feedback/_panel_cases.html",
                                    account.cases_panel, order=25))
-    reg.account_panel(AccountPanel("bookmarks", "Markah publikasi", "feedback/_panel_bookmarks.html",
+    reg.account_panel(AccountPanel("bookmarks", _l("Markah publikasi"), "feedback/_panel_bookmarks.html",
                                    account.bookmarks_panel, order=30))
-    reg.account_panel(AccountPanel("ratings", "Penilaian saya", "feedback/_panel_ratings.html",
+    reg.account_panel(AccountPanel("ratings", _l("Penilaian saya"), "feedback/_panel_ratings.html",
                                    account.ratings_panel, order=35))
     personal_data.register(reg)
     reg.widget(Widget("publication_detail", "feedback/_publication.html", publication_widget, order=30))
@@ -102,4 +103,4 @@ def register(app: Flask) -> None:
     reg.widget(Widget("search_no_results", "feedback/_no_results.html", no_results_widget))
     reg.widget(Widget("office_page", "feedback/_office_page.html", office_page_widget))
     reg.widget(Widget("visit_served", "feedback/_visit_served.html", visit_served_widget))
-    reg.search_sort(SearchSort("rating", "Penilaian tertinggi", operations.rating_order))
+    reg.search_sort(SearchSort("rating", _l("Penilaian tertinggi"), operations.rating_order))

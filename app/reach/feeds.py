@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timezone
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import clock
@@ -76,10 +77,14 @@ def feed_response(office_slug: str | None):
     endpoint = "reach.feed" if office_slug else "reach_all.feed_all"
     search_endpoint = "catalogue.search" if office_slug else "catalogue_all.search_all"
     self_url = external_url(endpoint, **args)
-    scope = offices()[office_slug].name if office_slug else "semua kantor BPS"
-    title = f"Publikasi baru · Katalog {scope}"
+    if office_slug:
+        title = _("Publikasi baru · Katalog %(office)s", office=offices()[office_slug].name)
+        subtitle = _("Publikasi terbaru di katalog perpustakaan %(office)s.", office=offices()[office_slug].name)
+    else:
+        title = _("Publikasi baru · Katalog semua kantor BPS")
+        subtitle = _("Publikasi terbaru di katalog perpustakaan semua kantor BPS.")
     if query.subjects:
-        title += f" · Subjek {', '.join(query.subjects)}"
+        title += " · " + _("Subjek %(subjects)s", subjects=", ".join(query.subjects))
     if query.text.strip():
         title += f" · “{query.text.strip()}”"
     entries = tuple(entry_for(p) for p in publications)
@@ -88,7 +93,7 @@ def feed_response(office_slug: str | None):
         id=self_url, title=title, self_url=self_url,
         alternate_url=external_url(search_endpoint, **args, sort="newest"), updated=updated,
         author=offices()[office_slug].name if office_slug else "Badan Pusat Statistik",
-        subtitle=f"Publikasi terbaru di katalog perpustakaan {scope}.",
+        subtitle=subtitle,
         generator=current_app.config["SITE_NAME"], entries=entries))
     response = current_app.response_class(document, mimetype="application/atom+xml")
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 
 from app.catalogue.models import Publication
@@ -64,16 +65,18 @@ def description_response(office_slug: str | None):
     if office_slug:
         office = offices()[office_slug]
         search, suggest, feed, this = ("catalogue.search", "reach.suggestions", "reach.feed", "reach.description")
-        long_name, description_text = f"Katalog {office.name}", f"Katalog Perpustakaan {office.name}"
+        long_name = _("Katalog %(office)s", office=office.name)
+        description_text = _("Cari publikasi statistik di Katalog Perpustakaan %(office)s.", office=office.name)
         contact = office.email
     else:
         search, suggest, feed, this = ("catalogue_all.search_all", "reach_all.suggestions_all", "reach_all.feed_all",
                                        "reach_all.description_all")
-        long_name, description_text = "Katalog semua kantor BPS", "Katalog Perpustakaan semua kantor BPS"
+        long_name = _("Katalog semua kantor BPS")
+        description_text = _("Cari publikasi statistik di Katalog Perpustakaan semua kantor BPS.")
         contact = None
     root = Node("OpenSearchDescription", attrs=[("xmlns", OPENSEARCH_NS)])
     root.add(Node("ShortName", short_name(office_slug)),
-             Node("Description", f"Cari publikasi statistik di {description_text}."[:1024]),
+             Node("Description", description_text[:1024]),
              Node("Tags", "BPS statistik publikasi perpustakaan"),
              Node("Contact", contact) if contact else None,
              Node("Url", attrs=[("type", "text/html"), ("method", "get"),

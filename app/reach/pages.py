@@ -15,6 +15,7 @@ JSON-LD is data, not script: the site's CSP (``script-src 'self'``) does not app
 from __future__ import annotations
 
 from flask import Flask, before_render_template, current_app, g, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.contrib import Registry, Widget
@@ -71,19 +72,19 @@ def head_context(**_kwargs) -> dict:
     site_office = current_app.config["SITE_OFFICE"]
     searches, feeds = [], []
     if office is not None:
-        searches.append((f"Katalog {office.name}", url_for("reach.description")))
+        searches.append((_("Katalog %(office)s", office=office.name), url_for("reach.description")))
     if not site_office:
-        searches.append(("Katalog semua kantor BPS", url_for("reach_all.description_all")))
+        searches.append((_("Katalog semua kantor BPS"), url_for("reach_all.description_all")))
     filters = present_args(FILTER_ARGS) if request.endpoint in SEARCH_ENDPOINTS else {}
     if office is not None:
         filters.pop("office", None)
     feed_endpoint = "reach.feed" if office is not None else "reach_all.feed_all"
     if filters:
-        feeds.append(("Publikasi baru untuk pencarian ini", url_for(feed_endpoint, **filters)))
+        feeds.append((_("Publikasi baru untuk pencarian ini"), url_for(feed_endpoint, **filters)))
     if office is not None:
-        feeds.append((f"Publikasi baru {office.name}", url_for("reach.feed")))
+        feeds.append((_("Publikasi baru %(office)s", office=office.name), url_for("reach.feed")))
     elif not site_office:
-        feeds.append(("Publikasi baru semua kantor BPS", url_for("reach_all.feed_all")))
+        feeds.append((_("Publikasi baru semua kantor BPS"), url_for("reach_all.feed_all")))
     return {"canonical": canonical_url(), "searches": searches, "feeds": feeds}
 
 

@@ -7,6 +7,7 @@ only lists them, so it knows no feature.
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 #: An office's staff home at /<office_slug>/staf/.
 bp = Blueprint("staff", __name__)
@@ -25,10 +26,10 @@ def init_app(app: Flask) -> None:
 
     reg = registry(app)
     # "Staf" is the current page on the staff home and on every feature's staff pages.
-    reg.nav(Link("staff.home", "Staf", order=70, audience="staff", scope="office",
+    reg.nav(Link("staff.home", _l("Staf"), order=70, audience="staff", scope="office",
                  active=("staff.",), current_when=on_staff_page))
-    reg.nav(Link("staff_site.home", "Staf", order=70, audience="admin", scope="site",
+    reg.nav(Link("staff_site.home", _l("Staf"), order=70, audience="admin", scope="site",
                  active=("staff_site.",), current_when=on_staff_page,
                  when=lambda: not app.config["SITE_OFFICE"]))
-    reg.account_panel(AccountPanel("staff", "Halaman staf", "staff/_account_panel.html",
+    reg.account_panel(AccountPanel("staff", _l("Halaman staf"), "staff/_account_panel.html",
                                    views.account_panel, order=5))

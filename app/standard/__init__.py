@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 #: The directory of offices at / (not on a one-office site).
 directory = Blueprint("directory", __name__)
@@ -20,7 +21,7 @@ def init_app(app: Flask) -> None:
     site.register_office_blueprint(app, bp)
 
     reg = registry(app)
-    reg.nav(Link("standard.office", "Standar pelayanan", order=10, scope="office",
+    reg.nav(Link("standard.office", _l("Standar pelayanan"), order=10, scope="office",
                  active=("standard.",)))
-    reg.nav(Link("directory.index", "Daftar kantor", order=80, scope="any",
+    reg.nav(Link("directory.index", _l("Daftar kantor"), order=80, scope="any",
                  active=("directory.",), when=lambda: not app.config["SITE_OFFICE"]))

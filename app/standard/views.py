@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from app import clock
 from app.hours import status_at
@@ -15,13 +16,14 @@ from app.standard import bp, directory
 from app.web import text_arg
 
 #: The six public components of a service standard, in the order of PermenPANRB 15/2014.
+#: Their names are the site's headings (translated); what each says is the office's own text.
 COMPONENTS = (
-    ("persyaratan", "Persyaratan"),
-    ("prosedur", "Sistem, Mekanisme, dan Prosedur"),
-    ("waktu", "Jangka Waktu Penyelesaian"),
-    ("biaya", "Biaya/Tarif"),
-    ("produk", "Produk Pelayanan"),
-    ("pengaduan", "Penanganan Pengaduan, Saran, dan Masukan"),
+    ("persyaratan", _l("Persyaratan")),
+    ("prosedur", _l("Sistem, Mekanisme, dan Prosedur")),
+    ("waktu", _l("Jangka Waktu Penyelesaian")),
+    ("biaya", _l("Biaya/Tarif")),
+    ("produk", _l("Produk Pelayanan")),
+    ("pengaduan", _l("Penanganan Pengaduan, Saran, dan Masukan")),
 )
 
 
@@ -42,6 +44,6 @@ def office():
     now = clock.now()
     online_url = external_url("standard.office")
     return render_template("standard/office.html", status=status_at(g.office, now), components=COMPONENTS,
-                           weekdays=WEEKDAY_NAMES_ID, online_url=online_url,
-                           qr=qr_svg(online_url, "Kode QR ke standar pelayanan daring"),
+                           weekdays=[_(name) for name in WEEKDAY_NAMES_ID], online_url=online_url,
+                           qr=qr_svg(online_url, _("Kode QR ke standar pelayanan daring")),
                            printed_at=format_local(now, g.office.timezone))

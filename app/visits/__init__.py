@@ -21,35 +21,36 @@ def init_app(app: Flask) -> None:
     from app import site
     from app.contrib import Link, registry
     from app.visits import cli, personal_data, queue, staff, views  # noqa: F401 (routes)
+    from app.visits.lang import _l
 
     site.register_office_blueprint(app, bp)
     site.register_office_blueprint(app, staff.bp)
     app.cli.add_command(cli.visits)
 
     reg = registry(app)
-    reg.staff_link(Link("visits_staff.console", "Antrean", order=10, audience="staff",
+    reg.staff_link(Link("visits_staff.console", _l("Antrean"), order=10, audience="staff",
                         active=("visits_staff.console",), badge=lambda office: queue.waiting_count(office) or None,
-                        description="Antrean hari ini: panggil nomor berikutnya, mulai dan selesaikan "
-                                    "layanan, pinjamkan loker. Angka: pengunjung yang menunggu."))
-    reg.staff_link(Link("visits_staff.lockers", "Loker", order=12, audience="staff",
+                        description=_l("Antrean hari ini: panggil nomor berikutnya, mulai dan selesaikan "
+                                       "layanan, pinjamkan loker. Angka: pengunjung yang menunggu.")))
+    reg.staff_link(Link("visits_staff.lockers", _l("Loker"), order=12, audience="staff",
                         active=("visits_staff.lockers",),
                         badge=lambda office: len(queue.held_lockers(office)) or None,
-                        description="Loker yang dipinjam dan kartu identitas yang dititipkan. "
-                                    "Angka: loker yang sedang dipakai."))
-    reg.staff_link(Link("visits_staff.report", "Laporan kunjungan", order=14, audience="staff",
+                        description=_l("Loker yang dipinjam dan kartu identitas yang dititipkan. "
+                                       "Angka: loker yang sedang dipakai.")))
+    reg.staff_link(Link("visits_staff.report", _l("Laporan kunjungan"), order=14, audience="staff",
                         active=("visits_staff.report", "visits_staff.report_print"),
-                        description="Waktu tunggu terhadap janji layanan, tidak hadir, dan profil "
-                                    "pengunjung per hari atau per bulan; CSV dan versi cetak."))
+                        description=_l("Waktu tunggu terhadap janji layanan, tidak hadir, dan profil "
+                                       "pengunjung per hari atau per bulan; CSV dan versi cetak.")))
     # The kiosk and the display are public pages for the office's own devices: staff find
     # them here to open on the entrance tablet and the waiting-room screen, while the
     # public navigation does not advertise them.
-    reg.staff_link(Link("visits.kiosk", "Buku tamu elektronik (kios)", order=16, audience="staff",
-                        description="Buka di tablet pintu masuk: pengunjung mengisi buku tamu dan "
-                                    "mendapat nomor antrean."))
-    reg.staff_link(Link("visits.display", "Layar antrean", order=18, audience="staff",
-                        description="Buka di layar ruang tunggu: nomor yang dipanggil dan berikutnya."))
-    reg.staff_link(Link("visits_staff.visitor_data", "Data pribadi pengunjung", order=19, audience="staff",
+    reg.staff_link(Link("visits.kiosk", _l("Buku tamu elektronik (kios)"), order=16, audience="staff",
+                        description=_l("Buka di tablet pintu masuk: pengunjung mengisi buku tamu dan "
+                                       "mendapat nomor antrean.")))
+    reg.staff_link(Link("visits.display", _l("Layar antrean"), order=18, audience="staff",
+                        description=_l("Buka di layar ruang tunggu: nomor yang dipanggil dan berikutnya.")))
+    reg.staff_link(Link("visits_staff.visitor_data", _l("Data pribadi pengunjung"), order=19, audience="staff",
                         active=("visits_staff.visitor_data",),
-                        description="Pengunjung tanpa akun meminta salinan atau penghapusan data buku "
-                                    "tamunya (UU 27/2022): cari dengan alamat email."))
+                        description=_l("Pengunjung tanpa akun meminta salinan atau penghapusan data buku "
+                                       "tamunya (UU 27/2022): cari dengan alamat email.")))
     personal_data.register(reg)

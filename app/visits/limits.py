@@ -12,13 +12,14 @@ from __future__ import annotations
 from flask import current_app, g, request
 
 from app.extensions import limiter
+from app.visits.lang import _l
 from app.visits.operations import email_digest
 
-FLOOD_MESSAGE = ("Terlalu banyak isian buku tamu dalam waktu singkat dari perangkat ini. "
-                 "Tunggu sebentar lalu coba lagi, atau minta bantuan petugas.")
-CODE_MESSAGE = ("Terlalu banyak permintaan kode. Tunggu sebentar, periksa juga folder spam, "
-                "atau isi formulir tanpa kode.")
-CHECK_MESSAGE = "Terlalu banyak kode yang salah. Tunggu sebentar, atau isi formulir tanpa kode."
+FLOOD_MESSAGE = _l("Terlalu banyak isian buku tamu dalam waktu singkat dari perangkat ini. "
+                   "Tunggu sebentar lalu coba lagi, atau minta bantuan petugas.")
+CODE_MESSAGE = _l("Terlalu banyak permintaan kode. Tunggu sebentar, periksa juga folder spam, "
+                  "atau isi formulir tanpa kode.")
+CHECK_MESSAGE = _l("Terlalu banyak kode yang salah. Tunggu sebentar, atau isi formulir tanpa kode.")
 
 
 def _setting(name: str):

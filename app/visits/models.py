@@ -14,48 +14,79 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow_naive
 from app.extensions import PERSONAL, db
+from app.visits.lang import _l
 
 #: Version of the guest book's personal-data notice (templates/visits/_consent.html).
-#: Changing what the notice says means a new version here.
+#: Changing what the notice says means a new version here (its English is the same notice).
 CONSENT_VERSION = "bukutamu-2026-1"
 
-GENDERS = {"L": "Laki-laki", "P": "Perempuan"}
+GENDERS = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
 AGE_GROUPS = {
-    "u17": "Di bawah 17 tahun",
-    "17-25": "17\u201325 tahun",
-    "26-35": "26\u201335 tahun",
-    "36-45": "36\u201345 tahun",
-    "46-55": "46\u201355 tahun",
-    "56+": "56 tahun ke atas",
+    "u17": _l("Di bawah 17 tahun"),
+    "17-25": _l("17\u201325 tahun"),
+    "26-35": _l("26\u201335 tahun"),
+    "36-45": _l("36\u201345 tahun"),
+    "46-55": _l("46\u201355 tahun"),
+    "56+": _l("56 tahun ke atas"),
 }
 EDUCATION = {
-    "sd": "SD/sederajat atau di bawahnya",
-    "smp": "SMP/sederajat",
-    "sma": "SMA/SMK/sederajat",
-    "d3": "D1/D2/D3",
-    "s1": "D4/S1",
-    "s2": "S2",
-    "s3": "S3",
+    "sd": _l("SD/sederajat atau di bawahnya"),
+    "smp": _l("SMP/sederajat"),
+    "sma": _l("SMA/SMK/sederajat"),
+    "d3": _l("D1/D2/D3"),
+    "s1": _l("D4/S1"),
+    "s2": _l("S2"),
+    "s3": _l("S3"),
 }
-#: The identity card a visitor holds (the service requires one); never its number.
+#: The identity card a visitor holds (the service requires one); never its number.  Stored as
+#: the key, shown in the page's language (like every label here).
 ID_KINDS = {
-    "ktp": "KTP",
-    "sim": "SIM",
-    "paspor": "Paspor",
-    "pelajar": "Kartu pelajar/mahasiswa",
-    "lainnya": "Lainnya",
+    "ktp": _l("KTP"),
+    "sim": _l("SIM"),
+    "paspor": _l("Paspor"),
+    "pelajar": _l("Kartu pelajar/mahasiswa"),
+    "lainnya": _l("Lainnya"),
 }
 
 #: A ticket's life: waiting -> called (maybe again) -> serving -> done; or called -> no_show.
 STATUSES = ("waiting", "called", "serving", "done", "no_show")
 STATUS_LABELS = {
-    "waiting": "Menunggu",
-    "called": "Dipanggil",
-    "serving": "Sedang dilayani",
-    "done": "Selesai",
-    "no_show": "Tidak hadir",
+    "waiting": _l("Menunggu"),
+    "called": _l("Dipanggil"),
+    "serving": _l("Sedang dilayani"),
+    "done": _l("Selesai"),
+    "no_show": _l("Tidak hadir"),
 }
 OPEN_STATUSES = ("waiting", "called", "serving")
+
+#: The occupations of an account (app/accounts/models.py), stored as their Indonesian words.
+OCCUPATION_LABELS = {
+    "Pelajar/Mahasiswa": _l("Pelajar/Mahasiswa"),
+    "Peneliti/Dosen": _l("Peneliti/Dosen"),
+    "ASN/TNI/Polri": _l("ASN/TNI/Polri"),
+    "Pegawai BUMN/BUMD": _l("Pegawai BUMN/BUMD"),
+    "Karyawan Swasta": _l("Karyawan Swasta"),
+    "Wiraswasta": _l("Wiraswasta"),
+    "Lainnya": _l("Lainnya"),
+}
+#: The PST services as the office profiles name them: shown in the page's language.  A name
+#: an office chose itself stays as it wrote it (like the rest of its profile).
+SERVICE_LABELS = {
+    "Perpustakaan": _l("Perpustakaan"),
+    "Konsultasi statistik": _l("Konsultasi statistik"),
+    "Penjualan produk statistik": _l("Penjualan produk statistik"),
+    "Rekomendasi kegiatan statistik": _l("Rekomendasi kegiatan statistik"),
+}
+
+
+def occupation_label(value: str | None) -> str | None:
+    """An occupation as stored, in the page's language."""
+    return OCCUPATION_LABELS.get(value, value) if value is not None else None
+
+
+def service_labels(office) -> dict[str, str]:
+    """The office's queue services, key to name as shown."""
+    return {s.key: SERVICE_LABELS.get(s.label, s.label) for s in office.visits.services}
 
 
 class GuestBookEntry(db.Model):
@@ -112,6 +143,10 @@ class GuestBookEntry(db.Model):
     @property
     def id_kind_label(self) -> str:
         return ID_KINDS.get(self.id_kind, self.id_kind)
+
+    @property
+    def occupation_label(self) -> str:
+        return occupation_label(self.occupation)
 
 
 class QueueCounter(db.Model):

@@ -43,6 +43,7 @@ from app.accounts.models import OCCUPATIONS, User
 from app.extensions import db
 from app.mail import send_email
 from app.offices import Office
+from app.visits.lang import _
 from app.visits.models import (AGE_GROUPS, CONSENT_VERSION, EDUCATION, GENDERS, ID_KINDS,
                                GuestBookCode, GuestBookEntry, LockerAssignment, QueueCounter,
                                QueueTicket)
@@ -57,7 +58,7 @@ PREFILL_FIELDS = ("name", "email", "phone", "gender", "age_group", "education", 
 
 
 class DeskError(Exception):
-    """A desk action that cannot be done now; the message tells staff why, in Indonesian."""
+    """A desk action that cannot be done now; the message tells staff why, in the page's language."""
 
 
 # ------------------------------------------------------------------ queue numbers
@@ -154,14 +155,30 @@ def _move(office: Office, ticket_id: int, from_states: tuple[str, ...], **values
     return result.rowcount == 1
 
 
+#: Why an action did not apply, per action: the number and its status now fill it in.
+_REFUSALS = {
+    "call": lambda code, status: _("Nomor %(code)s tidak dapat dipanggil: statusnya sekarang \u201c%(status)s\u201d.",
+                                   code=code, status=status),
+    "start": lambda code, status: _("Nomor %(code)s tidak dapat mulai dilayani: statusnya sekarang "
+                                    "\u201c%(status)s\u201d.", code=code, status=status),
+    "finish": lambda code, status: _("Nomor %(code)s tidak dapat diselesaikan: statusnya sekarang "
+                                     "\u201c%(status)s\u201d.", code=code, status=status),
+    "no_show": lambda code, status: _("Nomor %(code)s tidak dapat ditandai tidak hadir: statusnya sekarang "
+                                      "\u201c%(status)s\u201d.", code=code, status=status),
+}
+
+
+def _not_found() -> DeskError:
+    return DeskError(_("Nomor antrean itu tidak ditemukan di antrean kantor ini."))
+
+
 def _refused(office: Office, ticket_id: int, action: str) -> DeskError:
     """Why an action did not apply, read back from the ticket as it now stands."""
     db.session.rollback()
     ticket = ticket_of(office, ticket_id)
     if ticket is None:
-        return DeskError("Nomor antrean itu tidak ditemukan di antrean kantor ini.")
-    return DeskError(f"Nomor {ticket.code} tidak dapat {action}: statusnya sekarang "
-                     f"\u201c{ticket.status_label.lower()}\u201d.")
+        return _not_found()
+    return DeskError(_REFUSALS[action](ticket.code, ticket.status_label.lower()))
 
 
 def _called_values(now: datetime) -> dict:
@@ -174,7 +191,7 @@ def call(office: Office, ticket_id: int) -> QueueTicket:
     """Call a number (again): a waiting, called or absent visitor is called to the desk."""
     if not _move(office, ticket_id, ("waiting", "called", "no_show"), no_show_at=None,
                  **_called_values(clock.utcnow_naive())):
-        raise _refused(office, ticket_id, "dipanggil")
+        raise _refused(office, ticket_id, "call")
     db.session.commit()
     return ticket_of(office, ticket_id)
 
@@ -207,7 +224,7 @@ def start(office: Office, ticket_id: int) -> QueueTicket:
     if not _move(office, ticket_id, ("waiting", "called"), status="serving", started_at=now,
                  called_at=func.coalesce(table.c.called_at, now),
                  last_called_at=func.coalesce(table.c.last_called_at, now)):
-        raise _refused(office, ticket_id, "mulai dilayani")
+        raise _refused(office, ticket_id, "start")
     db.session.commit()
     return ticket_of(office, ticket_id)
 
@@ -216,7 +233,7 @@ def finish(office: Office, ticket_id: int) -> tuple[QueueTicket, list[LockerAssi
     """End a visit: the service is done, and a locker still lent is released with the ID card."""
     now = clock.utcnow_naive()
     if not _move(office, ticket_id, ("serving",), status="done", finished_at=now):
-        raise _refused(office, ticket_id, "diselesaikan")
+        raise _refused(office, ticket_id, "finish")
     released = db.session.scalars(select(LockerAssignment).where(
         LockerAssignment.ticket_id == ticket_id, LockerAssignment.held.is_(True))).all()
     for assignment in released:
@@ -228,7 +245,7 @@ def finish(office: Office, ticket_id: int) -> tuple[QueueTicket, list[LockerAssi
 def no_show(office: Office, ticket_id: int) -> QueueTicket:
     """A called visitor did not come to the desk."""
     if not _move(office, ticket_id, ("called",), status="no_show", no_show_at=clock.utcnow_naive()):
-        raise _refused(office, ticket_id, "ditandai tidak hadir")
+        raise _refused(office, ticket_id, "no_show")
     db.session.commit()
     return ticket_of(office, ticket_id)
 
@@ -250,12 +267,13 @@ def find_by_code(office: Office, text: str) -> QueueTicket | None:
 def assign_locker(office: Office, ticket_id: int, locker: str, id_card_held: bool) -> LockerAssignment:
     """Lend a free locker to a visitor; the database refuses a locker that is already taken."""
     if locker not in {item.number for item in office.visits.lockers}:
-        raise DeskError("Pilih loker yang terdaftar di kantor ini.")
+        raise DeskError(_("Pilih loker yang terdaftar di kantor ini."))
     ticket = ticket_of(office, ticket_id)
     if ticket is None:
-        raise DeskError("Nomor antrean itu tidak ditemukan di antrean kantor ini.")
+        raise _not_found()
     if not ticket.is_open:
-        raise DeskError(f"Nomor {ticket.code} sudah {ticket.status_label.lower()}: loker tidak dapat dipinjamkan.")
+        raise DeskError(_("Nomor %(code)s sudah %(status)s: loker tidak dapat dipinjamkan.", code=ticket.code,
+                          status=ticket.status_label.lower()))
     assignment = LockerAssignment(office=office.slug, locker=locker, ticket_id=ticket.id,
                                   id_card_held=id_card_held, held=True, assigned_at=clock.utcnow_naive())
     db.session.add(assignment)
@@ -266,9 +284,10 @@ def assign_locker(office: Office, ticket_id: int, locker: str, id_card_held: boo
         taken_by_ticket = db.session.scalar(select(LockerAssignment.locker).where(
             LockerAssignment.ticket_id == ticket_id, LockerAssignment.held.is_(True)))
         if taken_by_ticket is not None:
-            raise DeskError(f"Nomor {ticket.code} sudah memakai loker {taken_by_ticket}. "
-                            "Lepaskan dulu bila ingin menggantinya.") from None
-        raise DeskError(f"Loker {locker} sedang dipakai pengunjung lain. Pilih loker lain.") from None
+            raise DeskError(_("Nomor %(code)s sudah memakai loker %(locker)s. Lepaskan dulu bila ingin "
+                              "menggantinya.", code=ticket.code, locker=taken_by_ticket)) from None
+        raise DeskError(_("Loker %(locker)s sedang dipakai pengunjung lain. Pilih loker lain.",
+                          locker=locker)) from None
     return assignment
 
 
@@ -280,7 +299,7 @@ def release_locker(office: Office, assignment_id: int) -> LockerAssignment:
         .values(held=None, released_at=clock.utcnow_naive()))
     if result.rowcount != 1:
         db.session.rollback()
-        raise DeskError("Loker itu sudah dilepas atau tidak ditemukan.")
+        raise DeskError(_("Loker itu sudah dilepas atau tidak ditemukan."))
     db.session.commit()
     return db.session.get(LockerAssignment, assignment_id)
 
@@ -337,8 +356,9 @@ def request_prefill_code(office: Office, email: str) -> None:
                                  created_at=now, expires_at=now + timedelta(seconds=max_age), attempts=0))
     db.session.commit()
     if prefill_for(email) is not None:
-        send_email(email, f"Kode buku tamu {office.name}: {code}", "visits_code", code=code, office=office,
-                   minutes=max(1, max_age // 60))
+        # In the language of the kiosk's page, which the visitor chose.
+        send_email(email, _("Kode buku tamu %(office)s: %(code)s", office=office.name, code=code), "visits_code",
+                   code=code, office=office, minutes=max(1, max_age // 60))
 
 
 def redeem_prefill_code(office: Office, email: str, code: str) -> dict | None:

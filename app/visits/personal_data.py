@@ -19,7 +19,7 @@ from app.contrib import DataSubject, PersonalDataSection, Registry
 from app.extensions import db
 from app.offices import DEFAULT_VISITS
 from app.personal_data import iso
-from app.visits.models import GuestBookCode, GuestBookEntry
+from app.visits.models import GuestBookCode, GuestBookEntry, service_labels
 from app.visits.operations import email_digest
 
 #: The columns retention and erasure clear.
@@ -37,9 +37,10 @@ def export_entries(subject: DataSubject) -> list[dict]:
     query = _entries_of(subject)
     if query is None:
         return []
+    # Categories are written out in the language of the page that asked for the file.
     services = {}
     for office in current_app.extensions["offices"].values():
-        services[office.slug] = {s.key: s.label for s in office.visits.services}
+        services[office.slug] = {key: str(label) for key, label in service_labels(office).items()}
     rows = []
     for entry in db.session.scalars(query.order_by(GuestBookEntry.created_at, GuestBookEntry.id)):
         ticket = entry.ticket
@@ -50,12 +51,12 @@ def export_entries(subject: DataSubject) -> list[dict]:
             "email": entry.email,
             "phone": entry.phone,
             "institution": entry.institution,
-            "gender": entry.gender_label,
-            "age_group": entry.age_group_label,
-            "education": entry.education_label,
-            "occupation": entry.occupation,
+            "gender": str(entry.gender_label),
+            "age_group": str(entry.age_group_label),
+            "education": str(entry.education_label),
+            "occupation": str(entry.occupation_label),
             "purpose": services.get(entry.office, {}).get(entry.purpose, entry.purpose),
-            "id_card_kind": entry.id_kind_label,
+            "id_card_kind": str(entry.id_kind_label),
             "consent_version": entry.consent_version,
             "consent_at": iso(entry.consent_at),
             "queue_number": ticket.code if ticket else None,

@@ -15,7 +15,7 @@ from app import clock
 from app.extensions import db
 from app.offices import Office
 from app.timeutil import to_local
-from app.visits.models import OPEN_STATUSES, LockerAssignment, QueueTicket
+from app.visits.models import OPEN_STATUSES, LockerAssignment, QueueTicket, service_labels
 
 #: Minutes per visitor ahead when today has too few calls to measure the desk's pace.
 DEFAULT_PACE_MINUTES = 3
@@ -86,9 +86,9 @@ def display_state(office: Office) -> dict:
         select(QueueTicket).where(QueueTicket.office == office.slug, QueueTicket.day == day,
                                   QueueTicket.call_count > 0)
         .order_by(QueueTicket.last_called_at.desc(), QueueTicket.id.desc()).limit(1)).first()
-    labels = {s.key: s.label for s in office.visits.services}
+    labels = service_labels(office)
     return {
-        "called": [{"code": t.code, "service": labels.get(t.service, t.service)} for t in called],
+        "called": [{"code": t.code, "service": str(labels.get(t.service, t.service))} for t in called],
         "next": [t.code for t in upcoming],
         "waiting": waiting_count(office),
         # Changes with every call and recall: the display chimes when it does.

@@ -14,6 +14,9 @@ Definitions (the report page says them too):
   now, or until the desk closed that day): an abandoned visitor is a promise broken;
 * service time: from the start of service to its end, against ``visits.max_service_minutes``
   where the office has one (Bengkulu: 2 hours).
+
+Labels (periods, weekdays, categories, the CSV's headers) are written in the page's language
+through app/visits/lang.py; the figures are the same in both.
 """
 
 from __future__ import annotations
@@ -33,12 +36,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import OCCUPATIONS
 from app.offices import Office
-from app.timeutil import MONTHS_ID, format_date_id, to_local
+from app.timeutil import to_local
+from app.visits.lang import _, _l, format_date, format_date_long
 from app.visits.models import (AGE_GROUPS, EDUCATION, GENDERS, STATUS_LABELS, GuestBookEntry,
-                               LockerAssignment, QueueTicket)
+                               LockerAssignment, QueueTicket, occupation_label, service_labels)
 from app.visits.queue import closing_moment
-
-WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
 # ------------------------------------------------------------------ periods
@@ -54,9 +56,10 @@ class Period:
 
     @property
     def label(self) -> str:
+        """Senin, 2 Maret 2026 / Maret 2026 (Monday, 2 March 2026 / March 2026)."""
         if self.kind == "day":
-            return f"{WEEKDAYS_ID[self.start.weekday()]}, {format_date_id(self.start)}"
-        return f"{MONTHS_ID[self.start.month - 1]} {self.start.year}"
+            return f"{format_date(self.start, 'EEEE')}, {format_date_long(self.start)}"
+        return format_date(self.start, "LLLL y")
 
     @property
     def args(self) -> dict[str, str]:
@@ -92,7 +95,7 @@ def parse_period(day_text: str | None, month_text: str | None, today: date) -> t
         match = MONTH_RE.match(month_text.strip()[:10])
         if match and 2000 <= int(match[1]) <= 2100 and 1 <= int(match[2]) <= 12:
             return month_period(int(match[1]), int(match[2])), None
-        return day_period(today), "Bulan tidak valid (tulis seperti 2026-03); laporan hari ini ditampilkan."
+        return day_period(today), _("Bulan tidak valid (tulis seperti 2026-03); laporan hari ini ditampilkan.")
     if day_text:
         match = DATE_RE.match(day_text.strip()[:12])
         if match and 2000 <= int(match[1]) <= 2100:
@@ -100,7 +103,7 @@ def parse_period(day_text: str | None, month_text: str | None, today: date) -> t
                 return day_period(date(int(match[1]), int(match[2]), int(match[3]))), None
             except ValueError:
                 pass
-        return day_period(today), "Tanggal tidak valid (tulis seperti 2026-03-02); laporan hari ini ditampilkan."
+        return day_period(today), _("Tanggal tidak valid (tulis seperti 2026-03-02); laporan hari ini ditampilkan.")
     return day_period(today), None
 
 
@@ -219,7 +222,7 @@ def _counted(rows, labels: dict[str, str]) -> list[tuple[str, int]]:
     """Counts in the order of a label list, every label shown (zero too), unknown ones last."""
     counts = {key: count for key, count in rows}
     out = [(label, counts.pop(key, 0)) for key, label in labels.items()]
-    out.extend((str(key if key is not None else "Tidak diketahui"), count) for key, count in counts.items())
+    out.extend((str(key) if key is not None else _("Tidak diketahui"), count) for key, count in counts.items())
     return out
 
 
@@ -255,14 +258,13 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
     tickets = _tickets(session, office, period)
     until = waiting_until(office, now)
 
-    services = {s.key: s.label for s in office.visits.services}
-    by_purpose = _counted(_grouped(session, office, period, QueueTicket.service), services)
+    by_purpose = _counted(_grouped(session, office, period, QueueTicket.service), service_labels(office))
     profile = {
-        "Jenis kelamin": _counted(_grouped(session, office, period, GuestBookEntry.gender), GENDERS),
-        "Kelompok umur": _counted(_grouped(session, office, period, GuestBookEntry.age_group), AGE_GROUPS),
-        "Pendidikan": _counted(_grouped(session, office, period, GuestBookEntry.education), EDUCATION),
-        "Pekerjaan": _counted(_grouped(session, office, period, GuestBookEntry.occupation),
-                              {o: o for o in OCCUPATIONS}),
+        _("Jenis kelamin"): _counted(_grouped(session, office, period, GuestBookEntry.gender), GENDERS),
+        _("Kelompok umur"): _counted(_grouped(session, office, period, GuestBookEntry.age_group), AGE_GROUPS),
+        _("Pendidikan"): _counted(_grouped(session, office, period, GuestBookEntry.education), EDUCATION),
+        _("Pekerjaan"): _counted(_grouped(session, office, period, GuestBookEntry.occupation),
+                                 {o: occupation_label(o) for o in OCCUPATIONS}),
     }
 
     # Hours in the office's zone: converted here, since SQLite and PostgreSQL convert differently.
@@ -287,9 +289,11 @@ def build_report(session: Session, office: Office, period: Period, now: datetime
 # ------------------------------------------------------------------ CSV
 
 
-CSV_HEADER = ["tanggal", "nomor", "layanan", "status", "diambil", "dipanggil", "mulai_dilayani", "selesai",
-              "tunggu_menit", "sesuai_janji", "lama_layanan_menit", "jenis_kelamin", "kelompok_umur",
-              "pendidikan", "pekerjaan", "loker"]
+#: The columns, written in the language of the page that asked for the file (like its labels);
+#: dates, times and numbers are the same in both (ISO dates, a decimal point).
+CSV_HEADER = [_l("tanggal"), _l("nomor"), _l("layanan"), _l("status"), _l("diambil"), _l("dipanggil"),
+              _l("mulai_dilayani"), _l("selesai"), _l("tunggu_menit"), _l("sesuai_janji"), _l("lama_layanan_menit"),
+              _l("jenis_kelamin"), _l("kelompok_umur"), _l("pendidikan"), _l("pekerjaan"), _l("loker")]
 
 
 def _clock(moment: datetime | None, zone: str) -> str:
@@ -308,21 +312,21 @@ def _safe_cell(value: str) -> str:
 def report_csv(report: VisitReport) -> str:
     """One row per ticket, without names, addresses or institutions."""
     zone = report.office.timezone
-    services = {s.key: s.label for s in report.office.visits.services}
+    services = service_labels(report.office)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow([str(column) for column in CSV_HEADER])
     for t in report.tickets:
         wait = minutes_between(t.issued_at, t.called_at)
         service = minutes_between(t.started_at, t.finished_at) if t.status == "done" else None
         kept = kept_promise(t, report.promise, report.until(t.day)) if report.until else None
-        within = "" if kept is None else "ya" if kept else "tidak"
+        within = "" if kept is None else _("ya") if kept else _("tidak")
         entry = t.entry
         writer.writerow([_safe_cell(str(v)) for v in (
             t.day.isoformat(), t.code, services.get(t.service, t.service), STATUS_LABELS.get(t.status, t.status),
             _clock(t.issued_at, zone), _clock(t.called_at, zone), _clock(t.started_at, zone),
             _clock(t.finished_at, zone), _number(wait), within, _number(service),
             entry.gender_label if entry else "", entry.age_group_label if entry else "",
-            entry.education_label if entry else "", entry.occupation if entry else "",
+            entry.education_label if entry else "", entry.occupation_label if entry else "",
             " ".join(a.locker for a in t.lockers))])
     return out.getvalue()

@@ -20,7 +20,8 @@ from app.extensions import db
 from app.timeutil import format_local, to_local
 from app.visits import charts, operations, queue, reports
 from app.visits.forms import CallNumberForm, LockerForm
-from app.visits.models import GENDERS, ID_KINDS, STATUS_LABELS
+from app.visits.lang import _, format_number, ngettext
+from app.visits.models import GENDERS, ID_KINDS, STATUS_LABELS, service_labels
 from app.personal_data import iso
 from app.visits import personal_data
 from app.web import ConfirmForm, no_store_blueprint, safe_next, text_arg
@@ -53,8 +54,8 @@ def helpers():
         return max(0, int(((end or now) - start).total_seconds() // 60))
 
     def decimal_minutes(value) -> str:
-        """3,5 menit (Indonesian decimal comma); a dash when there is nothing to measure."""
-        return "\u2013" if value is None else f"{value:.1f}".replace(".", ",") + " menit"
+        """3,5 menit / 3.5 min (the page's decimal mark); a dash when there is nothing to measure."""
+        return "\u2013" if value is None else _("%(minutes)s menit", minutes=format_number(value, 1))
 
     def percent(share) -> str:
         return "\u2013" if share is None else f"{share * 100:.0f}%"
@@ -93,7 +94,7 @@ def console():
         closed=[t for t in reversed(tickets) if t.status in ("done", "no_show")],
         earlier=queue.earlier_open_tickets(office), held=held,
         overdue={a.id for a in held if queue.overdue(office, a)},
-        free=free_lockers(office, held), services={s.key: s.label for s in office.visits.services},
+        free=free_lockers(office, held), services=service_labels(office),
         call_form=CallNumberForm(formdata=None), now=now, id_kinds=ID_KINDS, genders=GENDERS,
         version=queue.state_version(office), total=len(tickets), promise=office.walk_in_promise_minutes)
 
@@ -111,13 +112,13 @@ def call_next():
     """Call the longest-waiting visitor (of one service, if chosen)."""
     service = request.form.get("layanan") or None
     if service is not None and g.office.visits.service(service) is None:
-        flash("Pilih layanan yang ada di kantor ini.", "error")
+        flash(_("Pilih layanan yang ada di kantor ini."), "error")
         return back()
     ticket = operations.call_next(g.office, service)
     if ticket is None:
-        flash("Tidak ada pengunjung yang menunggu.", "info")
+        flash(_("Tidak ada pengunjung yang menunggu."), "info")
     else:
-        flash(f"Nomor {ticket.code} dipanggil.", "success")
+        flash(_("Nomor %(code)s dipanggil.", code=ticket.code), "success")
     return back()
 
 
@@ -126,39 +127,41 @@ def call_number():
     """Call a given number of today, as typed (P-007)."""
     form = CallNumberForm()
     if not form.validate():
-        flash(" ".join(form.code.errors) or "Nomor antrean tidak valid.", "error")
+        flash(" ".join(str(error) for error in form.code.errors) or _("Nomor antrean tidak valid."), "error")
         return back()
     ticket = operations.find_by_code(g.office, form.code.data)
     if ticket is None:
-        flash(f"Nomor \u201c{form.code.data}\u201d tidak ada di antrean hari ini. Contoh: P-007.", "error")
+        flash(_("Nomor \u201c%(code)s\u201d tidak ada di antrean hari ini. Contoh: P-007.", code=form.code.data),
+              "error")
         return back()
-    return _do(operations.call, ticket.id, "Nomor {code} dipanggil.")
+    return _do(operations.call, ticket.id, lambda code: _("Nomor %(code)s dipanggil.", code=code))
 
 
-def _do(action, ticket_id: int, message: str):
+def _do(action, ticket_id: int, message):
+    """Do a desk action; ``message(code)`` says it was done."""
     try:
         ticket = action(g.office, ticket_id)
     except operations.DeskError as exc:
         flash(str(exc), "error")
     else:
-        flash(message.format(code=ticket.code), "success")
+        flash(message(ticket.code), "success")
     return back()
 
 
 @bp.post(f"/staf/antrian/<{ID}:ticket_id>/panggil")
 def call(ticket_id: int):
     """Call (or call again) a number."""
-    return _do(operations.call, ticket_id, "Nomor {code} dipanggil.")
+    return _do(operations.call, ticket_id, lambda code: _("Nomor %(code)s dipanggil.", code=code))
 
 
 @bp.post(f"/staf/antrian/<{ID}:ticket_id>/mulai")
 def start(ticket_id: int):
-    return _do(operations.start, ticket_id, "Nomor {code} sedang dilayani.")
+    return _do(operations.start, ticket_id, lambda code: _("Nomor %(code)s sedang dilayani.", code=code))
 
 
 @bp.post(f"/staf/antrian/<{ID}:ticket_id>/tidak-hadir")
 def no_show(ticket_id: int):
-    return _do(operations.no_show, ticket_id, "Nomor {code} ditandai tidak hadir.")
+    return _do(operations.no_show, ticket_id, lambda code: _("Nomor %(code)s ditandai tidak hadir.", code=code))
 
 
 @bp.post(f"/staf/antrian/<{ID}:ticket_id>/selesai")
@@ -169,11 +172,16 @@ def finish(ticket_id: int):
     except operations.DeskError as exc:
         flash(str(exc), "error")
         return back()
-    flash(f"Layanan nomor {ticket.code} selesai.", "success")
+    flash(_("Layanan nomor %(code)s selesai.", code=ticket.code), "success")
     for assignment in released:
-        flash(f"Loker {assignment.locker} dilepas."
-              + (" Kembalikan kartu identitas pengunjung." if assignment.id_card_held else ""), "info")
+        flash(_released(assignment), "info")
     return back()
+
+
+def _released(assignment) -> str:
+    if assignment.id_card_held:
+        return _("Loker %(locker)s dilepas. Kembalikan kartu identitas pengunjung.", locker=assignment.locker)
+    return _("Loker %(locker)s dilepas.", locker=assignment.locker)
 
 
 def lendable_tickets(office) -> list:
@@ -188,7 +196,7 @@ def assign_locker():
     held = queue.held_lockers(g.office)
     form = LockerForm(free=free_lockers(g.office, held), tickets=lendable_tickets(g.office))
     if not form.validate():
-        flash(" ".join(form.ticket.errors + form.locker.errors), "error")
+        flash(" ".join(str(error) for error in form.ticket.errors + form.locker.errors), "error")
         return back()
     try:
         assignment = operations.assign_locker(g.office, int(form.ticket.data), form.locker.data,
@@ -196,8 +204,12 @@ def assign_locker():
     except operations.DeskError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Loker {assignment.locker} dipinjamkan kepada nomor {assignment.ticket.code}"
-              + (" (kartu identitas dititipkan)." if assignment.id_card_held else "."), "success")
+        if assignment.id_card_held:
+            flash(_("Loker %(locker)s dipinjamkan kepada nomor %(code)s (kartu identitas dititipkan).",
+                    locker=assignment.locker, code=assignment.ticket.code), "success")
+        else:
+            flash(_("Loker %(locker)s dipinjamkan kepada nomor %(code)s.", locker=assignment.locker,
+                    code=assignment.ticket.code), "success")
     return back()
 
 
@@ -209,8 +221,7 @@ def release_locker(assignment_id: int):
     except operations.DeskError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Loker {assignment.locker} dilepas."
-              + (" Kembalikan kartu identitas pengunjung." if assignment.id_card_held else ""), "success")
+        flash(_released(assignment), "success")
     return back(".lockers")
 
 
@@ -329,13 +340,14 @@ def visitor_data_erase():
     """Erase a visitor's personal fields at this office (the counts stay)."""
     email = _visitor_email()
     if not email or not ConfirmForm().validate_on_submit():
-        flash("Tulis alamat email pengunjung yang meminta penghapusan.", "error")
+        flash(_("Tulis alamat email pengunjung yang meminta penghapusan."), "error")
         return redirect(url_for(".visitor_data"), code=303)
     count = personal_data.anonymise_at_office(g.office.slug, email)
     db.session.commit()
     # Which visitor is not logged: only that a request was carried out.
     current_app.logger.info("Staff %s anonymised %d guest-book entries at %s", current_user.id, count,
                             g.office.slug)
-    flash(f"Data pribadi pada {count} isian buku tamu telah dihapus; jumlah kunjungan tetap tercatat.",
-          "success")
+    flash(ngettext("Data pribadi pada %(count)s isian buku tamu telah dihapus; jumlah kunjungan tetap tercatat.",
+                   "Data pribadi pada %(count)s isian buku tamu telah dihapus; jumlah kunjungan tetap tercatat.",
+                   count, count=format_number(count)), "success")
     return redirect(url_for(".visitor_data"), code=303)

@@ -17,12 +17,14 @@ from flask import abort, current_app, g, jsonify, redirect, render_template, req
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
+from app import i18n
 from app.errors import render_error
 from app.extensions import db
 from app.mail import external_url
 from app.visits import bp, limits, operations, queue
 from app.visits.forms import CodeCheckForm, CodeRequestForm, GuestBookForm
-from app.visits.models import QueueTicket
+from app.visits.lang import _, language, ngettext
+from app.visits.models import QueueTicket, service_labels
 from app.web import no_store
 
 log = logging.getLogger(__name__)
@@ -30,13 +32,25 @@ log = logging.getLogger(__name__)
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,24}$")
 
 
+@bp.context_processor
+def kiosk_reset():
+    """Where the kiosk starts over for the next visitor: an empty form in the site's own language
+    (a visitor who chose English leaves the kiosk in Indonesian for the one after)."""
+    if g.get("office") is None:  # an error page of this blueprint, for no office
+        return {}
+    kiosk = url_for("visits.kiosk")
+    if language() == i18n.DEFAULT:
+        return {"reset_url": kiosk}
+    return {"reset_url": url_for("i18n.switch", choice=i18n.DEFAULT, next=kiosk)}
+
+
 def retention_text(days: int) -> str:
-    """A retention period as the notice says it: 1 tahun, 6 bulan, 90 hari."""
+    """A retention period as the notice says it: 1 tahun, 6 bulan, 90 hari (1 year, 6 months, 90 days)."""
     if days % 365 == 0:
-        return f"{days // 365} tahun"
+        return ngettext("%(num)d tahun", "%(num)d tahun", days // 365)
     if days % 30 == 0:
-        return f"{days // 30} bulan"
-    return f"{days} hari"
+        return ngettext("%(num)d bulan", "%(num)d bulan", days // 30)
+    return ngettext("%(num)d hari", "%(num)d hari", days)
 
 
 def kiosk_page(form: GuestBookForm, code_form: CodeRequestForm | None = None, *, code_open: bool = False,
@@ -70,12 +84,12 @@ def form_expired(error):
         form = GuestBookForm(office=g.office)
         form.consent.data = False
         response = current_app.make_response(kiosk_page(
-            form, notice="Halaman ini terlalu lama terbuka. Periksa isian Anda, centang persetujuan, "
-                         "lalu tekan tombol kirim sekali lagi.", status=400))
+            form, notice=_("Halaman ini terlalu lama terbuka. Periksa isian Anda, centang persetujuan, "
+                           "lalu tekan tombol kirim sekali lagi."), status=400))
         response.headers["Cache-Control"] = "private, no-store"
         return response
-    return render_error(400, "Sesi formulir sudah kedaluwarsa atau tidak sah. "
-                             "Muat ulang halaman lalu kirim kembali isian Anda.")
+    return render_error(400, _("Sesi formulir sudah kedaluwarsa atau tidak sah. "
+                               "Muat ulang halaman lalu kirim kembali isian Anda."))
 
 
 @bp.post("/bukutamu/kode")
@@ -104,8 +118,8 @@ def check_code():
         if data is not None:
             return kiosk_page(GuestBookForm(formdata=None, office=g.office, data=data), prefilled=True)
         limits.mark_code_failed()
-        form.code.errors.append("Kode salah, sudah dipakai, atau sudah kedaluwarsa. Periksa email "
-                                "terbaru dari kami, atau isi formulir tanpa kode.")
+        form.code.errors.append(_("Kode salah, sudah dipakai, atau sudah kedaluwarsa. Periksa email "
+                                  "terbaru dari kami, atau isi formulir tanpa kode."))
     return render_template("visits/kiosk_code.html", form=form)
 
 
@@ -123,7 +137,7 @@ def ticket(token: str):
     """A visitor's ticket: number, time, estimated wait; after the visit, the survey slot."""
     ticket = ticket_by_token(token)
     at_kiosk = request.args.get("kios") == "1"
-    services = {s.key: s.label for s in g.office.visits.services}
+    services = service_labels(g.office)
     return render_template("visits/ticket.html", ticket=ticket, at_kiosk=at_kiosk,
                            ticket_url=external_url("visits.ticket", token=ticket.token),
                            service=services.get(ticket.service, ticket.service),

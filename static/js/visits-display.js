@@ -1,7 +1,8 @@
 // The waiting-room display: asks the server for the queue every VISITS_DISPLAY_POLL_MS
 // with If-None-Match, so an unchanged queue costs a 304 with no body, and redraws only
 // when a number was called.  Short requests: no server worker is held per open screen.
-// Without JavaScript the page reloads itself every 5 seconds instead.
+// Without JavaScript the page reloads itself every 5 seconds instead.  Its words come from the
+// page (data-text-*), in the screen's language.
 (function () {
   "use strict";
 
@@ -16,6 +17,11 @@
   var soundButton = document.querySelector("[data-sound]");
   var audio = null;
   var soundOn = false;
+  var texts = {
+    none: body.getAttribute("data-text-none") || "\u2013",
+    soundOn: body.getAttribute("data-text-sound-on") || "\u266a",
+    soundOff: body.getAttribute("data-text-sound-off") || "\u266a"
+  };
 
   function field(name) { return document.querySelector("[data-field='" + name + "']"); }
 
@@ -41,7 +47,7 @@
     var next = field("next");
     next.replaceChildren();
     if (!state.next.length) {
-      next.appendChild(element("li", "next--none", "Tidak ada antrean"));
+      next.appendChild(element("li", "next--none", texts.none));
     }
     state.next.forEach(function (code) { next.appendChild(element("li", "", code)); });
     field("waiting").textContent = String(state.waiting);
@@ -108,7 +114,7 @@
   }
 
   function showSound() {
-    soundButton.textContent = soundOn ? "Bunyi: nyala" : "Bunyi: mati";
+    soundButton.textContent = soundOn ? texts.soundOn : texts.soundOff;
     soundButton.setAttribute("aria-pressed", soundOn ? "true" : "false");
   }
 
