@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -22,8 +24,9 @@ from app.site import offices
 from app.timeutil import format_local
 from app.web import known_args, page_arg, parse_int, slugify
 
-FIELDS = {"all": "Semua", "title": "Judul", "subject": "Subjek", "number": "No. Katalog / ISSN / ISBN"}
-SORTS = {"relevance": "Relevansi", "newest": "Terbaru", "title": "Judul (A–Z)"}
+FIELDS = {"all": _l("Semua"), "title": _l("Judul"), "subject": _l("Subjek"),
+          "number": _l("No. Katalog / ISSN / ISBN")}
+SORTS = {"relevance": _l("Relevansi"), "newest": _l("Terbaru"), "title": _l("Judul (A–Z)")}
 #: A read/download link works for its owner this long after the button was pressed.
 ACCESS_LINK_LIFETIME = timedelta(hours=1)
 PER_PAGE = 20
@@ -176,16 +179,16 @@ def request_softcopy(publication_id: int, action: str):
     """Log a read or download, then send the user to their stamped copy."""
     publication = get_publication(publication_id)
     if not publication.has_softcopy:
-        flash("Publikasi ini tidak tersedia dalam bentuk softcopy.", "error")
+        flash(_("Publikasi ini tidak tersedia dalam bentuk softcopy."), "error")
         return redirect(url_for(".detail", publication_id=publication.id))
     if not current_user.is_verified:
-        flash("Verifikasi alamat email Anda terlebih dahulu untuk membaca atau mengunduh softcopy.", "error")
+        flash(_("Verifikasi alamat email Anda terlebih dahulu untuk membaca atau mengunduh softcopy."), "error")
         return redirect(url_for(".detail", publication_id=publication.id))
     if pdf_store().max_pages and (publication.pdf_pages or 0) > pdf_store().max_pages:
         # Stored before the page limit existed: stamping it would hold a worker too long.
         current_app.logger.warning("Softcopy of publication %s has %s pages: not served",
                                    publication.id, publication.pdf_pages)
-        flash("Softcopy ini terlalu besar untuk dibaca online. Ajukan permintaan softcopy kepada petugas PST.",
+        flash(_("Softcopy ini terlalu besar untuk dibaca online. Ajukan permintaan softcopy kepada petugas PST."),
               "error")
         return redirect(url_for(".detail", publication_id=publication.id))
     access = SoftcopyAccess(token=new_token(), kind="read" if action == "baca" else "download",

@@ -52,3 +52,29 @@ def test_search_open_a_result_and_read_its_machine_data(live_server, page, catal
     description = page.request.get(f"{live_server}/majenekab/opensearch.xml")
     assert description.ok and "{searchTerms}" in description.text()
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+
+
+def test_in_english_switch_search_open_a_result_and_read_its_machine_data(live_server, page, catalogue):
+    page.goto(f"{live_server}/majenekab/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.get_by_role("link", name="Catalogue", exact=True).first.click()
+    page.get_by_label("Search terms").fill("pengangguran")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_text("1 publication for").wait_for()
+    page.locator(".result__title a").first.click()
+    page.get_by_role("heading", level=1, name="Keadaan Ketenagakerjaan Kabupaten Majene Agustus 2023").wait_for()
+    assert page.get_by_role("heading", name="Availability").is_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+
+    meta = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('meta[name^="citation_"]')]
+                                   .map(m => [m.name, m.content]))""")
+    assert meta["citation_title"] == "Keadaan Ketenagakerjaan Kabupaten Majene Agustus 2023"
+    assert meta["citation_language"] == "id"  # the publication's language, not the page's
+    [data] = [json.loads(b) for b in page.locator('script[type="application/ld+json"]').all_text_contents()]
+    assert data["@type"] == "Report" and data["inLanguage"] == "id"
+    assert data["author"]["name"] == "Badan Pusat Statistik Kabupaten Majene"
+
+    # The choice is remembered on the next page.
+    page.goto(f"{live_server}/majenekab/katalog")
+    assert page.evaluate("document.documentElement.lang") == "en"
