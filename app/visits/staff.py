@@ -17,6 +17,7 @@ from app import clock
 from app.access import staff_required
 from app.contrib import DataSubject
 from app.extensions import db
+from app.i18n import format_clock
 from app.timeutil import format_local, to_local
 from app.visits import charts, operations, queue, reports
 from app.visits.forms import CallNumberForm, LockerForm
@@ -61,8 +62,8 @@ def helpers():
         return "\u2013" if share is None else f"{share * 100:.0f}%"
 
     def hm(moment) -> str:
-        """A stored time as the office's local clock: 09.41."""
-        return to_local(moment, g.office.timezone).strftime("%H.%M") if moment else "\u2013"
+        """A stored time as the office's local clock in the page's language: 09.41 or 09:41."""
+        return format_clock(to_local(moment, g.office.timezone)) if moment else "\u2013"
     return {"minutes": minutes, "decimal_minutes": decimal_minutes, "percent": percent, "hm": hm,
             "kept_promise": reports.kept_promise}
 
@@ -276,7 +277,8 @@ def report():
     previous, following = _neighbours(report.period)
     return render_template("visits/staff/report.html", report=report, problem=problem, charts=_charts(report),
                            previous=previous, following=following, printing=False,
-                           status_labels=STATUS_LABELS, today=queue.today(g.office))
+                           status_labels=STATUS_LABELS, services=service_labels(g.office),
+                           today=queue.today(g.office))
 
 
 @bp.get("/staf/kunjungan/cetak")
@@ -285,6 +287,7 @@ def report_print():
     report, problem = _report()
     return render_template("visits/staff/report_print.html", report=report, problem=problem,
                            charts=_charts(report), printing=True, status_labels=STATUS_LABELS,
+                           services=service_labels(g.office),
                            printed_at=format_local(clock.utcnow_naive(), g.office.timezone))
 
 

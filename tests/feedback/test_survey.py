@@ -37,9 +37,9 @@ def test_the_survey_asks_the_nine_questions_of_the_regulation(app, client, clock
     assert page.status_code == 200
     text = visible_text(page.data)
     for element in ELEMENTS:
-        assert element.question in text
+        assert str(element.question) in text
         for answer in element.answers:
-            assert answer in text
+            assert str(answer) in text
     for label in ("Jenis kelamin (opsional)", "Usia (opsional)", "Pendidikan terakhir (opsional)",
                   "Pekerjaan (opsional)", "Saran dan masukan (opsional)"):
         assert label in text
