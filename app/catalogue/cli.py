@@ -1,4 +1,4 @@
-"""``flask catalogue …``: import, demo data and the search index."""
+"""``flask catalogue …``: import, demo data, the search index and its change log."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from app.catalogue import indexing
+from app.catalogue import changes, indexing
 from app.catalogue.importing import COLUMNS, RowError, import_csv
 from app.catalogue.models import Publication
 from app.extensions import db
@@ -134,6 +134,18 @@ def reindex_command(changed: bool):
     show = _progress("indexed")
     count = indexing.rebuild(progress=lambda done: show(done, total))
     click.echo(f"Indexed {count} publication(s) in {time.monotonic() - started:.1f} s.")
+
+
+@catalogue.command("prune-changes")
+@click.option("--keep-days", type=click.IntRange(1), default=None,
+              help="Keep this many days of the log (default: CATALOGUE_CHANGE_KEEP_DAYS, 30).")
+@with_appcontext
+def prune_changes_command(keep_days: int | None):
+    """Delete old rows of the catalogue change log that the hosts' search indexes follow."""
+    keep_days = keep_days or current_app.config["CATALOGUE_CHANGE_KEEP_DAYS"]
+    removed = changes.prune(db.session, keep_days)
+    db.session.commit()
+    click.echo(f"{removed} catalogue change(s) older than {keep_days} day(s) removed.")
 
 
 __all__ = ["catalogue", "COLUMNS"]

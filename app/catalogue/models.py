@@ -1,11 +1,13 @@
-"""Publications and the log of every softcopy read or download."""
+"""Publications, the log of every softcopy read or download, and the log of
+catalogue changes that the search indexes of every host follow."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Identity, Index, Integer,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -83,3 +85,29 @@ class SoftcopyAccess(db.Model):
 
     user = relationship("User")
     publication = relationship("Publication")
+
+
+class CatalogueChange(db.Model):
+    """One committed change to a publication, in commit order (app/catalogue/changes.py).
+
+    Written in the transaction that makes the change; each host's search index
+    applies the rows after the id it recorded.  No foreign key: the row of a
+    deleted publication stays.  Old rows are pruned (``flask catalogue prune-changes``).
+    """
+
+    __tablename__ = "catalogue_change"
+    __table_args__ = (
+        CheckConstraint("kind IN ('upsert', 'delete')", name="kind"),
+        # An id is never reused on SQLite either: a host's position must only grow.
+        {"sqlite_autoincrement": True},
+    )
+
+    #: Ascending in commit order (taken under a lock on PostgreSQL; SQLite has one writer).
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True)
+    publication_id: Mapped[int]
+    office: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow_naive, index=True)
+
+    def __repr__(self) -> str:
+        return f"<CatalogueChange {self.id} {self.kind} {self.publication_id}>"

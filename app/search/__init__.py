@@ -12,7 +12,8 @@ One module per job:
   it becomes index fields; the text and number normalisation shared by
   indexing and querying.
 * :mod:`~app.search.store`: the index on disk (versioned directories behind a
-  symlink), its locks, writes and rebuilds; :class:`IndexBusy`.
+  symlink), its locks, writes and rebuilds, and its position in a change log
+  that the caller keeps; :class:`IndexBusy`.
 * :mod:`~app.search.building`: a whole index built fast (analysis in worker
   processes, postings written in bulk), for rebuilds.
 * :mod:`~app.search.planning`: the query language, :class:`SearchQuery` and

@@ -33,6 +33,18 @@ Concurrency of writes (several worker processes, several threads each)
   and logged, and :meth:`SearchIndex.stored_versions
   <app.search.index.SearchIndex.stored_versions>` lets the caller catch up.
 
+Position in the change log
+--------------------------
+Several hosts each keep their own index and follow a log of catalogue changes
+kept in the database (:mod:`app.catalogue.changes`).  Each versioned directory
+holds a file :data:`POSITION_FILE` with the id of the last change it has
+applied.  :meth:`IndexStore.follow` reads it, applies the next changes and
+records the new position while holding the index's write lock, so two processes
+of one host never apply the same changes at once and the recorded position never
+runs ahead of what was committed.  :meth:`IndexStore.rebuild` and
+:meth:`IndexStore.create` record the position they were given in the new
+directory before switching to it.  The log itself is the caller's business.
+
 Schema version
 --------------
 Each versioned directory holds a file :data:`VERSION_FILE` with the
@@ -71,6 +83,13 @@ log = logging.getLogger(__name__)
 
 #: The file beside the index files that records its schema version.
 VERSION_FILE = "PST_SCHEMA_VERSION"
+#: The file beside the index files that records the last change of the log applied.
+POSITION_FILE = "PST_CHANGE_POSITION"
+
+#: What :meth:`IndexStore.follow` asks its ``changes`` callable for: given the
+#: recorded position (None when the index has none), None when there is nothing to
+#: do, else (documents to add or replace, ids to remove, the position reached).
+ChangeBatch = tuple[list[PublicationDoc], list[int], int]
 
 
 class IndexBusy(Exception):
@@ -225,14 +244,17 @@ class IndexStore:
 
     # ----------------------------------------------------------------- writing
 
-    def create(self) -> None:
-        """Create an empty index (replacing any index already there)."""
+    def create(self, position: int | None = None) -> None:
+        """Create an empty index (replacing any index already there), at
+        ``position`` in the change log when given."""
         lock = self._rebuild_lock()
         try:
             new = self._new_dir()
             try:
                 FileStorage(str(new)).create_index(self.schema())
                 _stamp(new)
+                if position is not None:
+                    _write_position(new, position)
                 self._switch(new)
             except BaseException:
                 shutil.rmtree(new, ignore_errors=True)
@@ -243,6 +265,12 @@ class IndexStore:
 
     def _writer(self):
         """A Whoosh writer on the current index directory (created if missing)."""
+        return self._writer_at()[0]
+
+    def _writer_at(self, timeout: float | None = None):
+        """A Whoosh writer on the current index directory (created if missing),
+        and that directory."""
+        timeout = self.write_timeout if timeout is None else timeout
         for attempt in range(10):
             target = self._target()
             if target is None or not FileStorage(str(target)).index_exists():
@@ -251,7 +279,7 @@ class IndexStore:
                 continue
             try:
                 ix = FileStorage(str(target)).open_index()
-                w = ix.writer(timeout=self.write_timeout, delay=self.write_delay, codec=_codec())
+                w = ix.writer(timeout=timeout, delay=self.write_delay, codec=_codec())
             except LockError:
                 raise IndexBusy(f"the search index {self.path} is locked by another writer") from None
             except (OSError, EmptyIndexError):
@@ -260,7 +288,7 @@ class IndexStore:
             if self._target() != target:  # a rebuild switched while we waited for the lock
                 _cancel_quietly(w)
                 continue
-            return w
+            return w, target
         raise IndexBusy(f"the search index {self.path} kept changing")
 
     def add(self, docs: Iterable[PublicationDoc]) -> None:
@@ -293,6 +321,61 @@ class IndexStore:
             raise
         w.commit()
 
+    def position(self) -> int | None:
+        """The id of the last change of the log applied to the index at
+        ``path``; None when there is no index or it has no position."""
+        try:
+            target = self._target()
+        except OSError:
+            return None
+        return None if target is None else _read_position(target)
+
+    def follow(
+        self,
+        changes: Callable[[int | None], ChangeBatch | None],
+        *,
+        timeout: float | None = None,
+    ) -> int | None:
+        """Apply the next changes of the log and record how far they go, all
+        under the index's write lock; returns the position now recorded.
+
+        ``changes(position)`` is called with the lock held and the recorded
+        position (None when the index has none) and returns None (nothing to
+        do) or ``(docs, removed_ids, new_position)``: the documents to add or
+        replace and the ids to remove to bring the index from ``position`` to
+        ``new_position``.  Raises :class:`IndexBusy` when the lock cannot be
+        had within ``timeout`` seconds (default ``write_timeout``); a missing
+        index is created empty first (without a position).
+        """
+        w, target = self._writer_at(timeout)
+        # Keep the lock past the commit, until the position is recorded: Whoosh's
+        # commit and cancel release it only when the writer still holds it.
+        lock, w.writelock = w.writelock, None
+        try:
+            try:
+                position = _read_position(target)
+                batch = changes(position)
+                if batch is None:
+                    _cancel_quietly(w)
+                    return position
+                docs, gone, reached = batch
+                for i in gone:
+                    w.delete_by_term("id", str(int(i)))
+                for doc in docs:
+                    w.update_document(**_doc_fields(doc, w.schema))
+            except BaseException:
+                _cancel_quietly(w)
+                raise
+            if docs or gone:
+                w.commit()
+            else:
+                _cancel_quietly(w)
+            _write_position(target, reached)
+            return reached
+        finally:
+            if lock is not None:
+                lock.release()
+
     def rebuild(
         self,
         docs: Iterable[PublicationDoc],
@@ -300,6 +383,7 @@ class IndexStore:
         *,
         refetch: Callable[[list[int]], Iterable[PublicationDoc]] | None = None,
         progress_every: int = 1000,
+        position: int | None = None,
     ) -> int:
         """Index ``docs`` into a fresh directory as one segment (written in
         bulk, analysed in worker processes when there are many:
@@ -310,7 +394,9 @@ class IndexStore:
         ``progress(n)`` is called every ``progress_every`` documents and once
         at the end.  What other processes write to the old index meanwhile is
         replayed (:mod:`app.search.store`); ``refetch(ids)`` must return the
-        current documents for ids added or changed meanwhile.
+        current documents for ids added or changed meanwhile.  ``position``
+        (the last change of the log that ``docs`` include) is recorded in the
+        new directory.
         """
         lock = self._rebuild_lock()
         try:
@@ -334,6 +420,8 @@ class IndexStore:
                                                 limitmb=self.writer_limitmb, progress=progress,
                                                 progress_every=progress_every)
                 _stamp(new)
+                if position is not None:
+                    _write_position(new, position)
                 self.missed_by_rebuild = set()
                 if old_ix is None:
                     self._switch(new)
@@ -399,6 +487,21 @@ def _stored_versions(searcher) -> dict[int, datetime | None]:
 def _stamp(directory: Path) -> None:
     """Record this code's schema version in a new index directory."""
     (directory / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
+
+
+def _read_position(directory: Path) -> int | None:
+    try:
+        return int((directory / POSITION_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_position(directory: Path, position: int) -> None:
+    """Record ``position`` in an index directory, atomically (a reader sees the
+    old value or the new one, never a half-written file)."""
+    tmp = directory / f".{POSITION_FILE}.tmp-{os.getpid()}-{threading.get_ident()}"
+    tmp.write_text(f"{int(position)}\n")
+    os.replace(tmp, directory / POSITION_FILE)
 
 
 def _cancel_quietly(writer) -> None:

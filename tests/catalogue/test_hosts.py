@@ -1,0 +1,212 @@
+"""Several hosts: each keeps its own search index and follows the catalogue change log.
+
+Every host is a gunicorn server of its own with its own instance folder (and so its own
+Whoosh index); they share the database (one SQLite file, or the PostgreSQL schema of
+TEST_DATABASE_URL) and one softcopy folder, as a deployment behind a load balancer does.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import io
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+from sqlalchemy import select
+
+from app.catalogue.models import CatalogueChange, Publication
+from app.extensions import db
+from tests import factories
+from tests.helpers import OFFICES_DIR, csrf_from, free_port, read_page
+
+pytestmark = pytest.mark.workers
+
+BIN = Path(sys.executable).parent
+#: How long a change made on one host may take to be found on another.
+FOLLOW_WITHIN = 2.0
+
+TITLE = "Statistik Perikanan Tangkap Kabupaten Majene 2025"
+KEPT = "Direktori Perusahaan Industri Kabupaten Majene 2025"
+
+
+def fishing_pdf() -> bytes:
+    """A softcopy whose text (not its title or abstract) names a fish."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.drawString(50, 780, "Produksi ikan cakalang dan tongkol menurut tempat pendaratan ikan.")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.fixture
+def deployment(make_app, tmp_path, database_uri, pdf_dir):
+    """The shared parts: database with the test catalogue and a staff account, softcopies."""
+    softcopies = tmp_path / "softcopies"
+    app = make_app(SOFTCOPY_DIR=str(softcopies))
+    factories.import_rows(app, tmp_path, factories.ROWS, pdf_dir)
+    with app.app_context():
+        from app.accounts.models import User
+
+        user = User(name="Staf Majene", email="staf@majene.id", role="staff", office="majenekab")
+        user.set_password("rahasia-123")
+        db.session.add(user)
+        db.session.commit()
+    env = {**os.environ, "APP_ENV": "testing", "SECRET_KEY": "hosts-" + "k" * 40,
+           "DATABASE_URL": database_uri, "SOFTCOPY_DIR": str(softcopies), "OFFICES_DIR": str(OFFICES_DIR),
+           "FLASK_APP": "wsgi", "PST_QUIET_START": "1",
+           # Several hosts: no page cache (it sees only its own host's writes; app/pagecache.py).
+           "PAGE_CACHE": "0"}
+    return app, env
+
+
+@contextmanager
+def host(env: dict, instance: Path, workers: int = 2):
+    """One host: gunicorn with its own instance folder; yields its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"],
+        env={**env, "INSTANCE_PATH": str(instance)}, cwd=OFFICES_DIR.parent,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2) as response:
+                    response.read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail("gunicorn did not start: " + server.communicate()[0].decode(errors="replace"))
+                time.sleep(0.2)
+        yield base
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        output = server.communicate(timeout=15)[0].decode(errors="replace")
+        assert "Traceback" not in output, output
+
+
+class Browser:
+    """A person at one host: cookies, forms with their CSRF token, file uploads."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path: str, fields: dict, files: dict | None = None) -> str:
+        fields = dict(fields, csrf_token=csrf_from(self.get(path)))
+        boundary = uuid.uuid4().hex
+        body = io.BytesIO()
+        for name, value in fields.items():
+            body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, data) in (files or {}).items():
+            body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                       f"Content-Type: application/pdf\r\n\r\n".encode() + data + b"\r\n")
+        body.write(f"--{boundary}--\r\n".encode())
+        request = urllib.request.Request(self.base + path, data=body.getvalue(), method="POST",
+                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        with self.opener.open(request, timeout=60) as response:
+            return response.read().decode()
+
+
+def found(base: str, query: str = "") -> set[int]:
+    """Ids of the publications a search of every office's catalogue links to."""
+    url = f"{base}/katalog?" + urllib.parse.urlencode({"q": query, "per_page": 100})
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.status == 200
+        page = read_page(response.read())
+    ids = set()
+    for _text, href in page.links:
+        parts = href.split("?")[0].strip("/").split("/")
+        if len(parts) == 3 and parts[1] == "katalog" and parts[2].isdigit():
+            ids.add(int(parts[2]))
+    return ids
+
+
+def eventually(check, within: float = FOLLOW_WITHIN) -> float:
+    """Poll ``check()`` until it is true; return how long that took (fails after ``within``)."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > within:
+            pytest.fail(f"not seen within {within} s")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def publication_id(app, title: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Publication.id).where(Publication.title == title))
+
+
+def test_hosts_follow_the_change_log(deployment, tmp_path):
+    app, env = deployment
+    with app.app_context():
+        catalogue = set(db.session.scalars(select(Publication.id)))
+    assert len(catalogue) == len(factories.ROWS)
+
+    with ExitStack() as hosts:
+        a = hosts.enter_context(host(env, tmp_path / "host-a"))
+        b = hosts.enter_context(host(env, tmp_path / "host-b"))
+        assert found(a) == found(b) == catalogue  # each built its own index at start
+
+        # Staff add a publication with its softcopy on host A ...
+        staff = Browser(a)
+        staff.post("/akun/masuk", {"email": "staf@majene.id", "password": "rahasia-123"})
+        form = dict(title=TITLE, year="2025", catalogue_number="5402001.7601", publication_number="76010.2501",
+                    issn="", isbn="", release_date="2025-06-30", subjects="Perikanan", language="id",
+                    abstract="Produksi perikanan tangkap menurut kecamatan.", pages="80", format="both",
+                    shelf_location="Rak D-04")
+        page = staff.post("/majenekab/staf/katalog/baru", form, {"pdf": ("perikanan.pdf", fishing_pdf())})
+        new_id = publication_id(app, TITLE)
+        assert new_id is not None, page
+        assert new_id in found(a, "perikanan tangkap")  # at once on the host that made the change
+        # ... host B finds it, by its title and by the text of the shared softcopy.
+        eventually(lambda: new_id in found(b, "perikanan tangkap"))
+        eventually(lambda: new_id in found(b, "cakalang"))
+
+        # Deleted on host A, gone from host B.
+        staff.post(f"/majenekab/staf/katalog/{new_id}/hapus", {})
+        assert publication_id(app, TITLE) is None
+        eventually(lambda: new_id not in found(b, "perikanan tangkap") and new_id not in found(b, "cakalang"))
+
+        # A change that stays: added on A, searchable on B.
+        staff.post("/majenekab/staf/katalog/baru", dict(form, title=KEPT, publication_number="76010.2502",
+                                                        subjects="Industri", abstract="Daftar perusahaan.",
+                                                        format="hardcopy"))
+        kept = publication_id(app, KEPT)
+        eventually(lambda: kept in found(b, "direktori perusahaan"))
+        with app.app_context():
+            kinds = [(c.publication_id, c.kind) for c in db.session.scalars(
+                select(CatalogueChange).where(CatalogueChange.publication_id.in_((new_id, kept)))
+                .order_by(CatalogueChange.id))]
+        assert kinds == [(new_id, "upsert"), (new_id, "delete"), (kept, "upsert")]
+
+        # A third host started with an empty index folder finds the whole catalogue,
+        # softcopy text included, and follows the log from there on.
+        c = hosts.enter_context(host(env, tmp_path / "host-c", workers=1))
+        assert found(c) == catalogue | {kept}
+        majene = publication_id(app, factories.ROWS[0]["title"])
+        assert majene in found(c, "interim")  # a word only in the PDF's text
+        staff.post(f"/majenekab/staf/katalog/{kept}/ubah", dict(form, title=KEPT + " Edisi Revisi",
+                                                                 publication_number="76010.2502",
+                                                                 format="hardcopy"))
+        eventually(lambda: kept in found(c, "revisi") and kept in found(b, "revisi"))
