@@ -45,10 +45,14 @@ test: $(STAMP) $(CATALOGUES)
 test-fast: $(STAMP) $(CATALOGUES)
 	$(BIN)/python -m pytest -m "not browser and not workers" $(PYTEST_ARGS)
 
-# Figures, not pass/fail tests: search at 100k publications, watermark cost.
-bench: $(STAMP)
+# Figures, not pass/fail tests: search at 100k publications, pages in-process and under
+# gunicorn next to hello world (wrk, installed from Debian when missing), watermark cost.
+bench: $(STAMP) $(CATALOGUES)
+	@command -v wrk >/dev/null || { echo "Installing: wrk"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	$(BIN)/python -m bench.bench_search --count $(or $(BENCH_COUNT),100000)
 	$(BIN)/python -m bench.bench_pages --rounds 201
+	$(BIN)/python -m bench.bench_throughput --seconds 10 --rounds 3
 	$(BIN)/python -m bench.bench_watermark --rounds 21
 	$(BIN)/python -m bench.bench_visits --count 200
 	$(BIN)/python -m bench.bench_ikm --count $(or $(BENCH_COUNT),100000)

@@ -73,6 +73,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     _configure_rate_limits(app)
+    from app import pagecache
+
+    # Inside ProxyFix (it must see the client's scheme), behind WhiteNoise (static files).
+    pagecache.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         # Not X-Forwarded-Host: links in emails must never take a host a client chose.
@@ -95,6 +99,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         importlib.import_module(name).init_app(app)
         contrib.registry(app).features.append(name)
     _check_office_slugs(app)
+    # After every feature: a commit's bump then follows the search index's own catch-up.
+    pagecache.watch_writes(app)
     # Start-up work (e.g. the search index catching up) runs once every feature's
     # models are known.
     with app.app_context():

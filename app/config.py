@@ -62,6 +62,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
 def from_environment() -> dict:
     """Settings for this process, from the environment."""
     env = os.environ.get("APP_ENV", "production").strip().lower()
@@ -97,8 +102,20 @@ def from_environment() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         #: Send HSTS (only behind HTTPS).
         "HSTS": _flag("HSTS", False),
+        #: Keep anonymous visitors' public pages in memory (app/pagecache.py): on, off, or
+        #: unset for "on with SQLite" (one host).  Off when several hosts share a database.
+        "PAGE_CACHE": None if os.environ.get("PAGE_CACHE") in (None, "") else _flag("PAGE_CACHE", False),
+        #: Pages and megabytes kept per process (the least recently used go first).
+        "PAGE_CACHE_ENTRIES": _int("PAGE_CACHE_ENTRIES", 512),
+        "PAGE_CACHE_MB": _int("PAGE_CACHE_MB", 32),
         #: Check the search index against the database when the app starts.
         "SEARCH_SYNC_ON_START": _flag("SEARCH_SYNC_ON_START", True),
+        #: Before a search, ask the catalogue change log for its newest id at most this
+        #: often (seconds, per process), to apply changes made on other hosts.
+        "SEARCH_LOG_CHECK_SECONDS": _float("SEARCH_LOG_CHECK_SECONDS", 0.5),
+        #: Days of the catalogue change log kept by `flask catalogue prune-changes`.  A host
+        #: whose index is older than what is left compares its whole index instead.
+        "CATALOGUE_CHANGE_KEEP_DAYS": _int("CATALOGUE_CHANGE_KEEP_DAYS", 30),
         #: Callable returning the current aware datetime: the one clock (app/clock.py).
         "CLOCK": system_now,
         #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to
@@ -163,6 +180,9 @@ def from_environment() -> dict:
         "LIMIT_PASSWORD_CHECK_PER_USER": "10 per 15 minutes",
 
         # ---- catalogue: softcopies ----------------------------------------------------
+        #: Folder of the stored softcopies (content-addressed by SHA-256); default
+        #: instance/softcopies.  With several hosts, one folder shared by all of them.
+        "SOFTCOPY_DIR": os.environ.get("SOFTCOPY_DIR") or None,
         #: Largest PDF accepted as a softcopy, in pages (stamping cost grows with pages).
         "SOFTCOPY_MAX_PAGES": _int("SOFTCOPY_MAX_PAGES", 3000),
         #: Limits on extracting a new softcopy's text for the index (a separate process):

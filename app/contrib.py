@@ -273,9 +273,27 @@ def account_panels(user) -> list[dict]:
 
 def render_slot(name: str, **kwargs) -> Markup:
     """Render every widget contributed to a slot, in order (empty when there is none)."""
+    widgets = registry().widgets.get(name)
+    if not widgets:
+        return Markup("")
     parts = []
-    for widget in registry().widgets.get(name, ()):
+    for widget in widgets:
         context = widget.context(**kwargs)
         if context is not None:
-            parts.append(render_template(widget.template, **kwargs, **context))
+            parts.append(_render_widget(widget.template, {**kwargs, **context}))
     return Markup("".join(parts))
+
+
+def _render_widget(template: str, context: dict) -> str:
+    """A widget's template with the page's template context.
+
+    The context processors (navigation, language, office, …) run once per request for
+    every widget rather than once per widget: a results page renders one per hit.
+    """
+    app = current_app._get_current_object()
+    base = g.get("_widget_context")
+    if base is None:
+        base = {}
+        app.update_template_context(base)
+        g._widget_context = base
+    return app.jinja_env.get_or_select_template(template).render({**base, **context})

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
-from flask import Blueprint, Flask, current_app, redirect, request
-from flask_babel import Babel, get_locale, gettext
+from flask import Blueprint, Flask, current_app, g, redirect, request
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain, get_locale, get_translations, gettext
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from app.config import PROJECT_ROOT
 
@@ -29,16 +33,78 @@ DEFAULT = "id"
 COOKIE = "bahasa"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
+
+def _remembered_translations(domain):
+    """The catalogue remembered for this app context's current locale and domain, or None.
+
+    Read straight from the context (no proxies): a page asks for it for each of its
+    dozens of texts.  Flask-Babel keeps the locale (and ``force_locale``'s) in
+    ``g._flask_babel``; the catalogue is remembered there beside it.
+    """
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        return None
+    state = app_ctx.g.__dict__.get("_flask_babel")
+    if state is None:
+        return None
+    remembered = state.__dict__.get("pst_translations")
+    if remembered is None or remembered[0] is not state.__dict__.get("babel_locale") or remembered[1] is not domain:
+        return None
+    return remembered[2]
+
+
+class _RequestDomain(Domain):
+    """Flask-Babel's domain, with the catalogue of the current locale remembered for the
+    rest of the app context.  Remembered with the Locale object it is for, so
+    ``force_locale`` (emails, stored texts) gets its own catalogue and the page's one
+    afterwards."""
+
+    def get_translations(self):
+        translations = _remembered_translations(self)
+        if translations is not None:
+            return translations
+        locale = get_locale()
+        translations = super().get_translations()
+        if locale is not None:
+            g._flask_babel.pst_translations = (locale, self, translations)
+        return translations
+
+
+def _page_translations():
+    """The catalogue for the texts of a template (what Flask-Babel installs in Jinja, faster)."""
+    app_ctx = _cv_app.get(None)
+    if app_ctx is not None:
+        state = app_ctx.g.__dict__.get("_flask_babel")
+        domain = state.__dict__.get("babel_domain") if state is not None else None
+        if domain is not None:
+            translations = _remembered_translations(domain)
+            if translations is not None:
+                return translations
+    return get_translations()
+
+
 babel = Babel()
 bp = Blueprint("i18n", __name__)
 
 
-def select_locale() -> str:
-    """The visitor's choice, else the browser's preference, else Indonesian."""
-    chosen = request.cookies.get(COOKIE)
+#: One Locale object per language, made once (parsing one per request is not free).
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
+
+
+def language_for(chosen: str | None, accept_language: str | None) -> str:
+    """The visitor's choice (the cookie's value), else the best match of an
+    Accept-Language header, else Indonesian.  Also used by app/pagecache.py, which
+    must decide a request's language exactly as the pages do, without Flask."""
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT)
+    if not accept_language:
+        return DEFAULT
+    return parse_accept_header(accept_language, LanguageAccept).best_match(list(LANGUAGES), default=DEFAULT)
+
+
+def select_locale() -> Locale:
+    """The visitor's choice, else the browser's preference, else Indonesian."""
+    return _LOCALES[language_for(request.cookies.get(COOKIE), request.headers.get("Accept-Language"))]
 
 
 def language() -> str:
@@ -109,6 +175,16 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(folder for _ in DOMAINS))
     app.config.setdefault("BABEL_DOMAIN", ";".join(DOMAINS))
     babel.init_app(app, locale_selector=select_locale)
+    if not isinstance(babel.__dict__.get("domain_instance"), _RequestDomain):
+        # What Babel.domain_instance (a cached property) would make, remembering catalogues.
+        babel.__dict__["domain_instance"] = _RequestDomain(domain=app.config["BABEL_DOMAIN"])
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _page_translations().ugettext(s),
+        ngettext=lambda s, p, n: _page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+    )
     app.register_blueprint(bp)
 
     app.add_template_filter(translated, "translated")
@@ -121,8 +197,12 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def vary_on_language(response):
         # The same URL answers in two languages: caches must tell them apart.
-        response.vary.add("Cookie")
-        response.vary.add("Accept-Language")
-        if "Content-Language" not in response.headers and response.mimetype == "text/html":
-            response.headers["Content-Language"] = language()
+        headers = response.headers
+        vary = headers.get("Vary")
+        if not vary:
+            headers["Vary"] = "Cookie, Accept-Language"
+        else:
+            response.vary.update(("Cookie", "Accept-Language"))
+        if "Content-Language" not in headers and response.mimetype == "text/html":
+            headers["Content-Language"] = language()
         return response

@@ -8,6 +8,7 @@ with ``url_for`` without naming the office: it is filled in here.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, g, url_for
+from flask.globals import _cv_app, _cv_request
 from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
@@ -57,6 +58,8 @@ def init_app(app: Flask) -> None:
         if office is not None:
             values["office_slug"] = office.slug
 
+    remember_urls(app)
+
     @app.template_filter("date_id")
     def date_id(value):
         """A date in words in the page's language: 23 November 2026."""
@@ -86,6 +89,70 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_office():
         return {"office": g.get("office"), "site_office": site_office, "home_url": home_url}
+
+
+#: URLs remembered per app (cleared when full: search links carry visitors' words).
+URL_MEMO_SIZE = 4096
+
+
+def _frozen_values(values: dict) -> tuple:
+    """The values of a url_for call as part of a key; TypeError for anything unusual.
+
+    Strings and integers stand for themselves; other values carry their type, since
+    True == 1 == 1.0 but each makes another URL.  Lists become tuples.
+    """
+    items = []
+    for name, value in values.items():
+        kind = type(value)
+        if kind is str or kind is int:
+            items.append((name, value))
+        elif kind is list or kind is tuple:
+            items.append((name, kind, tuple(v if type(v) is str else (type(v), _plain(v)) for v in value)))
+        else:
+            items.append((name, kind, _plain(value)))
+    return tuple(items)
+
+
+def _plain(value):
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def remember_urls(app: Flask) -> None:
+    """``url_for`` remembering the relative URLs it built, per office and script root.
+
+    A page builds dozens (facet, sort and page links, a link per result); werkzeug builds
+    each anew.  A relative URL depends only on the endpoint, the values, the defaults
+    filled in here (the office) and in app/assets.py (hashed static names) and the
+    script root, which make the key.  External URLs, a scheme, a method or values other
+    than plain strings, numbers and lists of them are built every time.
+    """
+    build = app.url_for
+    memo: dict = {}
+
+    def url_for(endpoint, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
+        request_ctx = _cv_request.get(None)
+        if request_ctx is None or _external or _scheme is not None or _method is not None:
+            return build(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external,
+                         **values)
+        try:
+            office = _cv_app.get().g.__dict__.get("office")
+            key = (endpoint, request_ctx.request.blueprint if endpoint[:1] == "." else None,
+                   request_ctx.request.environ.get("SCRIPT_NAME", ""), office.slug if office is not None else None,
+                   _anchor, _frozen_values(values))
+        except TypeError:
+            return build(endpoint, _anchor=_anchor, **values)
+        url = memo.get(key)
+        if url is None:
+            url = build(endpoint, _anchor=_anchor, **values)
+            if len(memo) >= URL_MEMO_SIZE:
+                memo.clear()
+            memo[key] = url
+        return url
+
+    app.url_for = url_for
+    app.jinja_env.globals["url_for"] = url_for
 
 
 def reserved_words(app: Flask) -> set[str]:

@@ -82,20 +82,32 @@ def known_args(args: Mapping, names: Iterable[str]) -> dict[str, list[str]]:
 
 
 def init_app(app: Flask) -> None:
-    """Conditional GET for pages every visitor sees alike."""
+    """Conditional GET for pages every visitor sees alike, and their consent to be kept."""
+    from app.pagecache import ENVIRON_CACHE, ENVIRON_SHARE, shared_endpoints
+
+    shared = shared_endpoints(app)
 
     @app.after_request
     def conditional_get(response):
         """An anonymous visitor's page that set no cookie gets an ETag and may be answered 304.
 
         Pages with a form (CSRF token), a flashed message or a login write the session,
-        so they are left alone; so is any response that chose its own caching.
+        so they are left alone; so is any response that chose its own caching.  Such a
+        page of a shared endpoint may also be kept by the page cache (app/pagecache.py).
         """
         if (request.method in ("GET", "HEAD") and response.status_code == 200 and response.mimetype == "text/html"
                 and "Cache-Control" not in response.headers and not response.direct_passthrough
                 and not session.modified and not current_user.is_authenticated):
             response.headers["Cache-Control"] = "no-cache"
-            response.vary.add("Cookie")
+            vary = response.headers.get("Vary")
+            if not vary:
+                response.headers["Vary"] = "Cookie"
+            else:
+                response.vary.add("Cookie")
             response.add_etag(weak=True)
-            response.make_conditional(request)
+            if "HTTP_IF_NONE_MATCH" in request.environ:
+                response.make_conditional(request)
+            environ = request.environ
+            if ENVIRON_CACHE in environ and request.endpoint in shared:
+                environ[ENVIRON_SHARE] = True
         return response

@@ -19,7 +19,7 @@ no_store_blueprint(account_bp)
 
 
 def init_app(app: Flask) -> None:
-    from app import site
+    from app import pagecache, site
     from app.catalogue import account, cli, indexing, staff, views  # noqa: F401 (routes)
     from app.contrib import Link, registry
 
@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(everywhere)
     app.register_blueprint(account_bp)
     app.cli.add_command(cli.catalogue)
+    pagecache.share(app, "catalogue.search", "catalogue_all.search_all", "catalogue.detail")
 
     reg = registry(app)
     reg.nav(Link("catalogue.search", _l("Katalog"), order=20, scope="office", active=("catalogue.",)))

@@ -29,7 +29,7 @@ no_store_blueprint(account_bp)
 
 
 def init_app(app: Flask) -> None:
-    from app import site
+    from app import pagecache, site
     from app.feedback import account, cli, staff, views, widgets  # noqa: F401 (routes)
 
     site.register_office_blueprint(app, bp)
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(views.local_time_in, "local_time_in")
     app.register_blueprint(account_bp)
     app.cli.add_command(cli.feedback)
+    pagecache.share(app, "feedback.ikm_page")
     if not app.config["SITE_OFFICE"]:
         app.register_blueprint(site_bp)
     widgets.register(app)

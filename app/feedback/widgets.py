@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, g, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.catalogue.models import SoftcopyAccess
 from app.contrib import AccountPanel, Link, SearchSort, Widget, registry
@@ -31,12 +32,15 @@ def _user_respondent(office) -> Respondent:
 def publication_widget(publication) -> dict:
     """Ratings, reviews, the bookmark, "Laporkan masalah", a softcopy request, a survey invitation."""
     summary = db.session.get(RatingSummary, publication.id)
-    reviews = db.session.execute(
-        select(PublicationRating).where(PublicationRating.publication_id == publication.id,
-                                        PublicationRating.review.is_not(None),
-                                        PublicationRating.user_id.is_not(None))
-        .order_by(PublicationRating.updated_at.desc(), PublicationRating.id.desc()).limit(REVIEWS_SHOWN)
-    ).scalars().all()
+    reviews = []
+    if summary is not None and summary.count:  # no summary, no rating: nothing to look for
+        reviews = db.session.execute(
+            select(PublicationRating).where(PublicationRating.publication_id == publication.id,
+                                            PublicationRating.review.is_not(None),
+                                            PublicationRating.user_id.is_not(None))
+            .options(joinedload(PublicationRating.user))
+            .order_by(PublicationRating.updated_at.desc(), PublicationRating.id.desc()).limit(REVIEWS_SHOWN)
+        ).scalars().all()
     context = {"summary": summary, "reviews": reviews, "first_name": first_name, "mine": None,
                "bookmarked": False, "invite_survey": False}
     if current_user.is_authenticated:
@@ -50,9 +54,31 @@ def publication_widget(publication) -> dict:
     return context
 
 
+def _summaries(ids) -> dict[int, RatingSummary]:
+    """The rating summaries of some publications, in one query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {s.publication_id: s for s in db.session.scalars(
+        select(RatingSummary).where(RatingSummary.publication_id.in_(ids)))}
+
+
+def search_results_widget(results=None, **_kwargs) -> None:
+    """Before the result rows (slot "search_results"): fetch the ratings of every hit of
+    the page in one query, for :func:`search_hit_widget`.  Shows nothing itself."""
+    if results is not None and results.hits:
+        ids = frozenset(hit.id for hit in results.hits)
+        g.feedback_hit_ratings = (ids, _summaries(ids))
+    return None
+
+
 def search_hit_widget(publication) -> dict | None:
     """The average and number of ratings on a result row (nothing when unrated)."""
-    summary = db.session.get(RatingSummary, publication.id)
+    batch = g.get("feedback_hit_ratings")
+    if batch is not None and publication.id in batch[0]:
+        summary = batch[1].get(publication.id)
+    else:
+        summary = _summaries([publication.id]).get(publication.id)
     return {"summary": summary} if summary is not None else None
 
 
@@ -99,6 +125,7 @@ def register(app: Flask) -> None:
                                    account.ratings_panel, order=35))
     personal_data.register(reg)
     reg.widget(Widget("publication_detail", "feedback/_publication.html", publication_widget, order=30))
+    reg.widget(Widget("search_results", "feedback/_search_hit.html", search_results_widget))
     reg.widget(Widget("search_hit", "feedback/_search_hit.html", search_hit_widget))
     reg.widget(Widget("search_no_results", "feedback/_no_results.html", no_results_widget))
     reg.widget(Widget("office_page", "feedback/_office_page.html", office_page_widget))

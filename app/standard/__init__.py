@@ -12,13 +12,14 @@ bp = Blueprint("standard", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from app import site
+    from app import pagecache, site
     from app.contrib import Link, registry
     from app.standard import views  # noqa: F401 (routes)
 
     if not app.config["SITE_OFFICE"]:
         app.register_blueprint(directory)
     site.register_office_blueprint(app, bp)
+    pagecache.share(app, "directory.index", "standard.office")
 
     reg = registry(app)
     reg.nav(Link("standard.office", _l("Standar pelayanan"), order=10, scope="office",

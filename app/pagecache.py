@@ -1,0 +1,325 @@
+"""Public pages kept in memory: rendered once, then served to every anonymous visitor.
+
+The directory, an office's service standard, a catalogue search, a publication and the
+IKM page look the same to every visitor without an account (in one language).  The
+first such request renders the page through Flask as usual; the page is kept in this
+process's memory and the next anonymous requests for the same address get it from a
+WSGI layer in front of Flask (inside ProxyFix, behind WhiteNoise), without Flask, a
+template or a database query.  An entry is used only while
+
+* no process of this host has committed a write to the database since it was rendered:
+  every commit that wrote bumps a token shared by the host's processes
+  (``instance/page-cache.gen``, memory-mapped, so reading it costs no system call), once
+  the search index applied the commit's catalogue changes; the index bumps it too
+  whenever it applies changes later (app/catalogue/indexing.py);
+* the minute has not changed: opening-hours status lines, printed times and survey
+  periods are shown to the minute (read from the app's ``CLOCK``);
+* the office profiles are the ones it was rendered with (profiles are read at start; a
+  reload replaces the mapping ``app.extensions["offices"]``), and the process lives
+  (templates and translations are read at start too).
+
+Only requests without a login are served or stored: GET or HEAD, no ``Authorization``,
+no cookie but the language choice (``bahasa``).  A response is stored only when the
+page's endpoint is one of the shared pages (:func:`share`) and the page marked itself
+shareable (:func:`app.web.init_app`: status 200, HTML, no caching of its own, session
+untouched, so no CSRF token and no flashed message) and it sets no cookie.  The key is
+the scheme, host, path, query string and language, so each language and each address
+has its own copy; an entry answers ``If-None-Match`` with 304 like Flask does.
+
+Changes that bypass this host's database connections (another host writing to a shared
+PostgreSQL database, a restored backup) are not seen until the next minute: with several
+application hosts set ``PAGE_CACHE=0``.  It is on by default with SQLite (one host by
+construction) and off with other databases unless ``PAGE_CACHE=1``.
+"""
+
+from __future__ import annotations
+
+import logging
+import mmap
+import os
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Callable, Iterable
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.http import parse_etags, remove_entity_headers, unquote_etag
+
+log = logging.getLogger(__name__)
+
+#: WSGI environ keys: the cache that may store this request's response (set by the
+#: middleware for an eligible request), and the page's consent (set by app.web).
+ENVIRON_CACHE = "pst.page_cache"
+ENVIRON_SHARE = "pst.page_cache.share"
+
+#: Cookies that do not make a request personal: the language choice only.
+NEUTRAL_COOKIES = frozenset({"bahasa"})
+#: Larger pages are not kept.
+MAX_BODY = 512 * 1024
+#: Statements that write nothing (anything else marks the connection as having written).
+_READ_ONLY = re.compile(r"\s*(?:SELECT|PRAGMA|SAVEPOINT|RELEASE|ROLLBACK)\b", re.IGNORECASE)
+_WROTE = "pst_page_cache_wrote"
+_COMMITTED = "pst_page_cache_committed"
+
+_local = threading.local()
+
+
+def share(app: Flask, *endpoints: str) -> None:
+    """Name pages that every anonymous visitor sees alike (in one language), so they may
+    be kept.  A page may depend on the database, the office profiles, the time to the
+    minute and the request's address and language, and on nothing else."""
+    app.extensions.setdefault("page_cache_endpoints", set()).update(endpoints)
+
+
+def shared_endpoints(app: Flask) -> set[str]:
+    """The endpoints named by :func:`share` (the set itself: later calls add to it)."""
+    return app.extensions.setdefault("page_cache_endpoints", set())
+
+
+class Generation:
+    """A token of eight bytes that changes whenever a process of this host bumps it."""
+
+    def __init__(self, path: Path):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_size < 8:
+                os.ftruncate(fd, 8)
+            self._map = mmap.mmap(fd, 8)
+        finally:
+            os.close(fd)
+
+    def current(self) -> bytes:
+        return self._map[:8]
+
+    def bump(self) -> None:
+        # A fresh random value, not a counter: two processes bumping at once must not
+        # agree on a value a page was already stored under.
+        self._map[:8] = os.urandom(8)
+
+
+class _Entry:
+    __slots__ = ("generation", "minute", "profiles", "status", "headers", "not_modified_headers", "body", "etag")
+
+    def __init__(self, generation, minute, profiles, status, headers, body):
+        self.generation = generation
+        self.minute = minute
+        self.profiles = profiles
+        self.status = status
+        self.headers = headers
+        self.body = body
+        etag = next((value for name, value in headers if name.lower() == "etag"), None)
+        self.etag = unquote_etag(etag)[0] if etag else None
+        kept = list(headers)
+        remove_entity_headers(kept)
+        self.not_modified_headers = kept
+
+
+class PageCache:
+    """The WSGI layer that serves and stores anonymous visitors' pages."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable, generation: Generation, entries: int = 512,
+                 max_bytes: int = 32 * 1024 * 1024):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.generation = generation
+        self.max_entries = entries
+        self.max_bytes = max_bytes
+        self._bytes = 0
+        self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._languages: dict[str, str] = {}
+        from app.i18n import language_for
+
+        self._language_for = language_for
+
+    # ------------------------------------------------------------------ serving
+
+    def __call__(self, environ, start_response):
+        key = self.key(environ)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        generation = self.generation.current()
+        minute = self.minute()
+        profiles = self.app.extensions["offices"]
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+        if (entry is not None and entry.generation == generation and entry.minute == minute
+                and entry.profiles is profiles):
+            return self._serve(entry, environ, start_response)
+        if environ["REQUEST_METHOD"] != "GET":
+            return self.wsgi_app(environ, start_response)
+        return self._render(key, (generation, minute, profiles), environ, start_response)
+
+    def _serve(self, entry: _Entry, environ, start_response):
+        match = environ.get("HTTP_IF_NONE_MATCH")
+        if match and entry.etag is not None and parse_etags(match).contains_weak(entry.etag):
+            start_response("304 NOT MODIFIED", list(entry.not_modified_headers))
+            return []
+        start_response(entry.status, list(entry.headers))
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+
+    def _render(self, key, version, environ, start_response):
+        environ[ENVIRON_CACHE] = self
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        app_iter = self.wsgi_app(environ, capture)
+        if not environ.get(ENVIRON_SHARE) or not captured.get("status", "").startswith("200 "):
+            return app_iter
+        headers = captured["headers"]
+        if any(name.lower() == "set-cookie" for name, _ in headers):
+            return app_iter
+        try:
+            body = b"".join(app_iter)
+        finally:
+            if hasattr(app_iter, "close"):
+                app_iter.close()
+        if len(body) <= MAX_BODY:
+            kept = [(name, value) for name, value in headers if name.lower() != "date"]
+            self.store(key, _Entry(*version, captured["status"], kept, body))
+        return [body]
+
+    # ------------------------------------------------------------------ the store
+
+    def store(self, key: tuple, entry: _Entry) -> None:
+        """Keep a page; the least recently used go when there are too many or too much."""
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._entries[key] = entry
+            self._bytes += len(entry.body)
+            while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
+                _key, gone = self._entries.popitem(last=False)
+                self._bytes -= len(gone.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def minute(self) -> int:
+        return int(self.app.config["CLOCK"]().timestamp() // 60)
+
+    def key(self, environ) -> tuple | None:
+        """The key of an anonymous visitor's request, or None when it may be personal."""
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ:
+            return None
+        chosen = None
+        cookie_header = environ.get("HTTP_COOKIE")
+        if cookie_header:
+            for part in cookie_header.split(";"):
+                name, _, value = part.strip().partition("=")
+                if not name:
+                    continue
+                if name not in NEUTRAL_COOKIES:
+                    return None
+                chosen = value.strip().strip('"')
+        return (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+                environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+                self.language(chosen, environ.get("HTTP_ACCEPT_LANGUAGE")))
+
+    def language(self, chosen: str | None, accept: str | None) -> str:
+        """The page's language, decided as app.i18n decides it (remembered per header)."""
+        if chosen is not None or not accept:
+            return self._language_for(chosen, accept)
+        language = self._languages.get(accept)
+        if language is None:
+            language = self._language_for(None, accept)
+            if len(self._languages) < 256:
+                self._languages[accept] = language
+        return language
+
+
+# ---------------------------------------------------------------------- set-up
+
+
+def enabled(app: Flask) -> bool:
+    setting = app.config.get("PAGE_CACHE")
+    if setting is None:
+        return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    return bool(setting)
+
+
+def init_app(app: Flask) -> PageCache | None:
+    """Put the cache in front of Flask (call before ProxyFix wraps the app)."""
+    shared_endpoints(app)
+    if not enabled(app):
+        app.extensions["page_cache"] = None
+        return None
+    try:
+        generation = Generation(Path(app.instance_path) / "page-cache.gen")
+    except (OSError, ValueError) as exc:
+        log.warning("Page cache off: %s", exc)
+        app.extensions["page_cache"] = None
+        return None
+    cache = PageCache(app, app.wsgi_app, generation, entries=app.config.get("PAGE_CACHE_ENTRIES", 512),
+                      max_bytes=app.config.get("PAGE_CACHE_MB", 32) * 1024 * 1024)
+    app.wsgi_app = cache
+    app.extensions["page_cache"] = cache
+    return cache
+
+
+def watch_writes(app: Flask) -> None:
+    """Bump the host's token after every commit that wrote (call once every feature plugged in).
+
+    Writes are seen on the engine (ORM flushes, bulk statements and Core alike).  The
+    token is bumped when the connection goes back to the pool after such a commit, and
+    again after the session's ``after_commit`` listeners that came before, so after the
+    search index applied the commit's catalogue changes.
+    """
+    cache = app.extensions.get("page_cache")
+    if cache is None:
+        return
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    def before_cursor_execute(conn, _cursor, statement, _parameters, _context, _executemany):
+        if not _READ_ONLY.match(statement):
+            conn.info[_WROTE] = True
+
+    def commit(conn):
+        if conn.info.pop(_WROTE, False):
+            conn.info[_COMMITTED] = True
+            _local.committed = cache
+
+    def rollback(conn):
+        conn.info.pop(_WROTE, None)
+
+    def checkin(_dbapi_connection, record):
+        if record.info.pop(_COMMITTED, False):
+            cache.generation.bump()
+
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    event.listen(engine, "commit", commit)
+    event.listen(engine, "rollback", rollback)
+    event.listen(engine, "checkin", checkin)
+    if not event.contains(db.session, "after_commit", _after_commit):
+        event.listen(db.session, "after_commit", _after_commit)
+    # A new process (a restarted worker, a command) may come with other data or code.
+    cache.generation.bump()
+
+
+def _after_commit(_session) -> None:
+    cache = getattr(_local, "committed", None)
+    if cache is not None:
+        _local.committed = None
+        cache.generation.bump()
+
+
+def entries(app: Flask) -> Iterable[tuple]:
+    """The keys kept (for tests and diagnostics)."""
+    cache = app.extensions.get("page_cache")
+    return list(cache._entries) if cache is not None else []

@@ -1,0 +1,180 @@
+"""The page cache (app/pagecache.py): anonymous public pages from memory, never a
+personal page, never a stale one after a commit, a new minute or in another language."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from flask import template_rendered
+from sqlalchemy import event, select, update
+
+from app import pagecache
+from app.catalogue.models import Publication
+from app.extensions import db
+from app.feedback.models import RatingSummary
+from tests import factories
+from tests.helpers import login, visible_text
+
+TITLE = factories.ROWS[0]["title"]
+
+
+@contextmanager
+def rendered(app):
+    """Names of the templates rendered meanwhile (a page from the cache renders none)."""
+    names: list[str] = []
+
+    def note(sender, template, context, **extra):
+        names.append(template.name)
+
+    template_rendered.connect(note, app)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(note, app)
+
+
+@contextmanager
+def queries(app):
+    """SQL statements run meanwhile."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def publication_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Publication.id).where(Publication.title == TITLE))
+
+
+def test_a_public_page_is_rendered_once_then_served_from_memory(app, client, publication):
+    detail = f"/majenekab/katalog/{publication_id(app)}"
+    for path in ("/majenekab/", "/", "/majenekab/katalog?q=majene", "/majenekab/katalog", detail,
+                 "/majenekab/ikm"):
+        first = client.get(path)
+        assert first.status_code == 200, path
+        with rendered(app) as templates, queries(app) as statements:
+            again = client.get(path)
+        assert again.status_code == 200
+        assert templates == [] and statements == [], path
+        assert again.data == first.data
+        assert again.headers["ETag"] == first.headers["ETag"]
+        assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+        assert again.headers["Cache-Control"] == "no-cache"
+        assert "Set-Cookie" not in again.headers
+
+
+def test_kept_pages_answer_if_none_match_and_head(app, client):
+    first = client.get("/majenekab/")
+    not_modified = client.get("/majenekab/", headers={"If-None-Match": first.headers["ETag"]})
+    assert not_modified.status_code == 304 and not_modified.data == b""
+    other = client.get("/majenekab/", headers={"If-None-Match": 'W/"something-else"'})
+    assert other.status_code == 200 and other.data == first.data
+    head = client.head("/majenekab/")
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["Content-Length"] == str(len(first.data))
+
+
+def test_a_commit_makes_every_kept_page_new(app, client, publication):
+    pid = publication_id(app)
+    assert TITLE in visible_text(client.get(f"/majenekab/katalog/{pid}").data)
+    assert TITLE in visible_text(client.get("/majenekab/katalog?q=majene").data)
+    with app.app_context():
+        db.session.get(Publication, pid).title = "Kabupaten Majene Dalam Angka 2025"
+        db.session.commit()
+    assert "Kabupaten Majene Dalam Angka 2025" in visible_text(client.get(f"/majenekab/katalog/{pid}").data)
+    results = visible_text(client.get("/majenekab/katalog?q=majene").data)
+    assert "Dalam Angka 2025" in results and TITLE not in results
+    # A bulk statement, not through the session's objects, counts as well.
+    with app.app_context():
+        db.session.execute(update(Publication).where(Publication.id == pid).values(shelf_location="Rak Z-99"))
+        db.session.commit()
+    assert "Rak Z-99" in visible_text(client.get(f"/majenekab/katalog/{pid}").data)
+
+
+def test_a_commit_in_another_process_of_the_host_counts(make_app, publication):
+    # Two apps on one instance folder and database stand for two workers of one host.
+    first, second = make_app(), make_app()
+    pid = publication_id(first)
+    page = f"/majenekab/katalog/{pid}"
+    assert "Belum ada penilaian untuk publikasi ini." in visible_text(first.test_client().get(page).data)
+    with second.app_context():  # not a catalogue change: only the commit tells
+        db.session.add(RatingSummary(publication_id=pid, office="majenekab", count=1, total=4, average=4.0))
+        db.session.commit()
+    assert "(1 penilaian)" in visible_text(first.test_client().get(page).data)
+
+
+def test_a_new_minute_renders_the_page_again(app, client, clock):
+    clock.set(2026, 11, 23, 9, 0, 10, zone="Asia/Makassar")
+    client.get("/majenekab/")
+    with rendered(app) as templates:
+        clock.advance(seconds=30)
+        client.get("/majenekab/")
+        assert templates == []
+        clock.advance(seconds=30)
+        client.get("/majenekab/")
+        assert "standard/office.html" in templates
+
+
+def test_each_language_has_its_own_copy(app):
+    visitor = app.test_client()
+    english = app.test_client()
+    english.set_cookie("bahasa", "en")
+    browser_en = {"Accept-Language": "en-US,en;q=0.9"}
+    for _ in range(2):
+        id_text = visible_text(visitor.get("/majenekab/").data)
+        en_text = visible_text(english.get("/majenekab/").data)
+        accept_text = visible_text(visitor.get("/majenekab/", headers=browser_en).data)
+        assert "1. Persyaratan" in id_text and "Requirements" not in id_text
+        assert "1. Requirements" in en_text and "Persyaratan" not in en_text
+        assert accept_text == en_text
+    assert {key[-1] for key in pagecache.entries(app)} == {"id", "en"}
+
+
+def test_a_logged_in_visitor_never_gets_a_kept_page_nor_leaves_one(app, client, make_user):
+    make_user(email="pengguna@contoh.id", name="Siti Rahmawati")
+    anonymous = visible_text(app.test_client().get("/majenekab/").data)
+    assert "Masuk" in anonymous
+    login(client, "pengguna@contoh.id")
+    personal = visible_text(client.get("/majenekab/").data)
+    assert "Keluar (Siti Rahmawati)" in personal
+    assert "Keluar (Siti Rahmawati)" not in visible_text(app.test_client().get("/majenekab/").data)
+    assert all(key[3] != "/akun/" for key in pagecache.entries(app))
+
+
+def test_only_shared_pages_without_a_session_are_kept(app, client):
+    client.get("/majenekab/pengaduan")  # a form: its CSRF token writes the session
+    client.get("/akun/masuk")
+    client.get("/majenekab/tidak-ada")  # 404
+    assert pagecache.entries(app) == []
+    # A visitor carrying a session cookie is served by Flask, not from memory.
+    client.get("/majenekab/")
+    with rendered(app) as templates:
+        client.get("/majenekab/")
+    assert "standard/office.html" in templates
+
+
+def test_the_cache_can_be_switched_off(make_app):
+    app = make_app(PAGE_CACHE=False)
+    assert app.extensions["page_cache"] is None
+    client = app.test_client()
+    client.get("/majenekab/")
+    with rendered(app) as templates:
+        assert client.get("/majenekab/").status_code == 200
+    assert "standard/office.html" in templates
+
+
+def test_the_least_recently_used_pages_go_first(make_app):
+    app = make_app(PAGE_CACHE_ENTRIES=2)
+    client = app.test_client()
+    for path in ("/", "/majenekab/", "/bengkulu/", "/majenekab/"):
+        client.get(path)
+    assert [key[3] for key in pagecache.entries(app)] == ["/bengkulu/", "/majenekab/"]
