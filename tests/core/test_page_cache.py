@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
 from flask import template_rendered
 from sqlalchemy import event, select, update
 
@@ -16,6 +17,19 @@ from tests import factories
 from tests.helpers import login, visible_text
 
 TITLE = factories.ROWS[0]["title"]
+
+
+@pytest.fixture
+def cached_app(make_app):
+    """An app with the cache on whatever the database (by default it is on with SQLite only)."""
+    def build(**config):
+        return make_app(**{"PAGE_CACHE": True, **config})
+    return build
+
+
+@pytest.fixture
+def app(cached_app):
+    return cached_app()
 
 
 @contextmanager
@@ -100,9 +114,9 @@ def test_a_commit_makes_every_kept_page_new(app, client, publication):
     assert "Rak Z-99" in visible_text(client.get(f"/majenekab/katalog/{pid}").data)
 
 
-def test_a_commit_in_another_process_of_the_host_counts(make_app, publication):
+def test_a_commit_in_another_process_of_the_host_counts(cached_app, publication):
     # Two apps on one instance folder and database stand for two workers of one host.
-    first, second = make_app(), make_app()
+    first, second = cached_app(), cached_app()
     pid = publication_id(first)
     page = f"/majenekab/katalog/{pid}"
     assert "Belum ada penilaian untuk publikasi ini." in visible_text(first.test_client().get(page).data)
@@ -172,9 +186,15 @@ def test_the_cache_can_be_switched_off(make_app):
     assert "standard/office.html" in templates
 
 
-def test_the_least_recently_used_pages_go_first(make_app):
-    app = make_app(PAGE_CACHE_ENTRIES=2)
+def test_the_least_recently_used_pages_go_first(cached_app):
+    app = cached_app(PAGE_CACHE_ENTRIES=2)
     client = app.test_client()
     for path in ("/", "/majenekab/", "/bengkulu/", "/majenekab/"):
         client.get(path)
     assert [key[3] for key in pagecache.entries(app)] == ["/bengkulu/", "/majenekab/"]
+
+
+def test_on_by_default_with_sqlite_only(make_app, database_uri):
+    """One SQLite file means one host; a server database may have several (README: Deployment)."""
+    app = make_app()
+    assert (app.extensions["page_cache"] is not None) == database_uri.startswith("sqlite")
