@@ -16,7 +16,7 @@ from app.extensions import db
 from app.feedback import account_bp as bp
 from app.feedback import limits, operations
 from app.feedback.forms import ReplyForm
-from app.feedback.lang import _
+from app.lang import _
 from app.feedback.models import Bookmark, Case, PublicationRating
 from app.pdf import PdfError, watermark
 from app.site import offices

@@ -13,7 +13,7 @@ from fractions import Fraction
 from markupsafe import Markup, escape
 
 from app.feedback.ikm import CONVERSION, ElementScore, IkmResult, format_decimal, round_half_up
-from app.feedback.lang import _
+from app.lang import _
 from app.feedback.questionnaire import SCALE
 
 #: Colours of the answers 1–4 (worst to best); white text on each reads at 4.5:1 or more.

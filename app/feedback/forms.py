@@ -6,7 +6,7 @@ odd value ("5", "abc", a huge number) gets the same clear message as an empty on
 Forms that create something carry a one-time token (``form_token``) so that sending
 them twice creates one record, and the anonymous ones a honeypot field (``website``)
 that people never see and bots fill in.  Labels and messages are made when shown
-(app/feedback/lang.py), so a form defined once speaks the language of each request.
+(app/lang.py), so a form defined once speaks the language of each request.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 
 from app.catalogue.forms import PDF_MAX_BYTES
 from app.feedback import tokens
-from app.feedback.lang import _, _l, format_number, lazy, ngettext
+from app.lang import _, _l, format_number, lazy, ngettext
 from app.feedback.models import PROBLEMS
 from app.feedback.questionnaire import ELEMENTS, PROFILE, SUGGESTION_MAX
 from app.text import parse_int

@@ -29,7 +29,7 @@ each element and the count of each profile choice, reading only a covering index
 partial index.  No response row is loaded into Python for the index.
 
 Figures are computed here without Flask; only their text (grade labels, the decimal mark)
-follows the page's language, through app/feedback/lang.py.
+follows the page's language, through app/lang.py.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ from typing import Iterator, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.feedback.lang import _l
-from app.feedback.lang import format_number as _format_number
+from app.lang import _l
+from app.lang import format_number as _format_number
 from app.feedback.models import SurveyResponse
 from app.feedback.periods import Period
 from app.feedback.questionnaire import ELEMENTS, PROFILE, SCALE, Element

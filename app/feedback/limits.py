@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from app.extensions import limiter
-from app.feedback.lang import _l
+from app.lang import _l
 
 FORM_MESSAGE = _l("Terlalu banyak isian dikirim dari jaringan Anda. Tunggu sebentar lalu coba lagi. "
                   "Untuk pengaduan mendesak, gunakan saluran pengaduan kantor yang tercantum di halaman ini.")

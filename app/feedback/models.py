@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow_naive
 from app.extensions import PERSONAL, db
-from app.feedback.lang import _l
+from app.lang import _l
 from app.feedback.questionnaire import CHANNELS
 
 # ---------------------------------------------------------------- survey (SKM)

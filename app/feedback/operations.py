@@ -23,7 +23,7 @@ from app.accounts.models import User
 from app.catalogue.models import Publication
 from app.extensions import db
 from app.feedback import periods, tokens
-from app.feedback.lang import _, first_upper
+from app.lang import _, first_upper
 from app.feedback.models import (ACTIVE, Bookmark, Case, CaseMessage, PublicationRating, RatingSummary,
                                  SurveyResponse)
 from app.feedback.questionnaire import ELEMENTS

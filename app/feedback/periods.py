@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from app.feedback.lang import _, _l, format_date
+from app.lang import _, _l, format_date
 
 #: Kinds of period, shortest first.
 KINDS = ("month", "quarter", "semester", "year")

@@ -9,14 +9,15 @@ asked as a group rather than in years.  "Pelajar/Mahasiswa" is added to the
 regulation's occupations because most library users are students.
 
 Every text is Indonesian (the regulation's own wording) and shown in the page's language
-(app/feedback/lang.py); answers are stored as 1-4 and the profile as its keys.
+(app/lang.py); answers are stored as 1-4 and the profile as its keys.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.feedback.lang import _l
+from app.lang import _l
+from app.respondents import AGE_GROUPS, EDUCATION, GENDERS
 
 
 @dataclass(frozen=True)
@@ -67,24 +68,6 @@ ELEMENTS: tuple[Element, ...] = (
 #: Answer values, worst to best.
 SCALE = (1, 2, 3, 4)
 
-GENDERS = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
-AGE_GROUPS = {
-    "u17": _l("Di bawah 17 tahun"),
-    "17-25": _l("17\u201325 tahun"),
-    "26-35": _l("26\u201335 tahun"),
-    "36-45": _l("36\u201345 tahun"),
-    "46-55": _l("46\u201355 tahun"),
-    "56+": _l("56 tahun ke atas"),
-}
-EDUCATION = {
-    "sd": _l("SD/sederajat atau di bawahnya"),
-    "smp": _l("SMP/sederajat"),
-    "sma": _l("SMA/SMK/sederajat"),
-    "d3": _l("D1/D2/D3"),
-    "s1": _l("D4/S1"),
-    "s2": _l("S2"),
-    "s3": _l("S3"),
-}
 OCCUPATIONS = {
     "pns": _l("PNS"),
     "tni": _l("TNI"),

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.feedback import ikm, operations, periods
 from app.feedback import staff_bp as bp
 from app.feedback.forms import DeclineForm, FulfilForm, ReplyForm
-from app.feedback.lang import _, _l
+from app.lang import _, _l
 from app.feedback.models import ACTIVE, KINDS, STATUSES, Case
 from app.feedback.questionnaire import ELEMENTS, PROFILE
 from app.feedback.views import ikm_context

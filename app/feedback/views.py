@@ -13,7 +13,7 @@ from app import clock
 from app.catalogue.models import Publication, SoftcopyAccess
 from app.extensions import db
 from app.feedback import bp, charts, ikm, limits, operations, periods, site_bp, tokens
-from app.feedback.lang import _
+from app.lang import _
 from app.feedback.forms import (ComplaintForm, ConsultationForm, RatingForm, ReportForm, SoftcopyRequestForm,
                                 SurveyForm, survey_values)
 from app.feedback.models import PROBLEMS, Case

@@ -11,7 +11,7 @@ from app.catalogue.models import SoftcopyAccess
 from app.contrib import AccountPanel, Link, SearchSort, Widget, registry
 from app.extensions import db
 from app.feedback import account, operations, personal_data, tokens
-from app.feedback.lang import _, _l
+from app.lang import _, _l
 from app.feedback.models import PublicationRating, RatingSummary
 from app.feedback.operations import Respondent
 from app.site import offices

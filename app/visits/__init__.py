@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     from app import site
     from app.contrib import Link, registry
     from app.visits import cli, personal_data, queue, staff, views  # noqa: F401 (routes)
-    from app.visits.lang import _l
+    from app.lang import _l
 
     site.register_office_blueprint(app, bp)
     site.register_office_blueprint(app, staff.bp)

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, St
 
 from app.accounts.models import OCCUPATIONS
 from app.offices import Office
-from app.visits.lang import _, _l
+from app.lang import _, _l
 from app.visits.models import AGE_GROUPS, EDUCATION, GENDERS, ID_KINDS, occupation_label, service_labels
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().-]{5,20}[0-9]$")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import current_app, g, request
 
 from app.extensions import limiter
-from app.visits.lang import _l
+from app.lang import _l
 from app.visits.operations import email_digest
 
 FLOOD_MESSAGE = _l("Terlalu banyak isian buku tamu dalam waktu singkat dari perangkat ini. "

@@ -14,30 +14,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow_naive
 from app.extensions import PERSONAL, db
-from app.visits.lang import _l
+from app.lang import _l
+from app.respondents import AGE_GROUPS, EDUCATION, GENDERS
 
 #: Version of the guest book's personal-data notice (templates/visits/_consent.html).
 #: Changing what the notice says means a new version here (its English is the same notice).
 CONSENT_VERSION = "bukutamu-2026-1"
 
-GENDERS = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
-AGE_GROUPS = {
-    "u17": _l("Di bawah 17 tahun"),
-    "17-25": _l("17\u201325 tahun"),
-    "26-35": _l("26\u201335 tahun"),
-    "36-45": _l("36\u201345 tahun"),
-    "46-55": _l("46\u201355 tahun"),
-    "56+": _l("56 tahun ke atas"),
-}
-EDUCATION = {
-    "sd": _l("SD/sederajat atau di bawahnya"),
-    "smp": _l("SMP/sederajat"),
-    "sma": _l("SMA/SMK/sederajat"),
-    "d3": _l("D1/D2/D3"),
-    "s1": _l("D4/S1"),
-    "s2": _l("S2"),
-    "s3": _l("S3"),
-}
 #: The identity card a visitor holds (the service requires one); never its number.  Stored as
 #: the key, shown in the page's language (like every label here).
 ID_KINDS = {

@@ -43,7 +43,7 @@ from app.accounts.models import OCCUPATIONS, User
 from app.extensions import db
 from app.mail import send_email
 from app.offices import Office
-from app.visits.lang import _
+from app.lang import _
 from app.visits.models import (AGE_GROUPS, CONSENT_VERSION, EDUCATION, GENDERS, ID_KINDS,
                                GuestBookCode, GuestBookEntry, LockerAssignment, QueueCounter,
                                QueueTicket)

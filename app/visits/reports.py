@@ -16,7 +16,7 @@ Definitions (the report page says them too):
   where the office has one (Bengkulu: 2 hours).
 
 Labels (periods, weekdays, categories, the CSV's headers) are written in the page's language
-through app/visits/lang.py; the figures are the same in both.
+through app/lang.py; the figures are the same in both.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.accounts.models import OCCUPATIONS
 from app.offices import Office
 from app.timeutil import to_local
-from app.visits.lang import _, _l, format_date, format_date_long
+from app.lang import _, _l, format_date, format_date_long
 from app.visits.models import (AGE_GROUPS, EDUCATION, GENDERS, STATUS_LABELS, GuestBookEntry,
                                LockerAssignment, QueueTicket, occupation_label, service_labels)
 from app.visits.queue import closing_moment

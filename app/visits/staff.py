@@ -21,7 +21,7 @@ from app.i18n import format_clock
 from app.timeutil import format_local, to_local
 from app.visits import charts, operations, queue, reports
 from app.visits.forms import CallNumberForm, LockerForm
-from app.visits.lang import _, format_number, ngettext
+from app.lang import _, format_number, ngettext
 from app.visits.models import GENDERS, ID_KINDS, STATUS_LABELS, service_labels
 from app.personal_data import iso
 from app.visits import personal_data

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.mail import external_url
 from app.visits import bp, limits, operations, queue
 from app.visits.forms import CodeCheckForm, CodeRequestForm, GuestBookForm
-from app.visits.lang import _, language, ngettext
+from app.lang import _, language, ngettext
 from app.visits.models import QueueTicket, service_labels
 from app.web import no_store
 

@@ -1,10 +1,11 @@
-"""The walk-in desk's words in the visitor's language (app/i18n.py explains the whole).
+"""Words of the features (feedback, walk-in visits) in the visitor's language; app/i18n.py
+explains the whole.
 
-Indonesian is the source: each text is a msgid of the ``features`` catalogue, whose English
-lives in app/translations/en/LC_MESSAGES/features.po.  ``_`` and ``ngettext`` translate
+Indonesian is the source: each text is a msgid of a catalogue (the features' own texts in
+app/translations/en/LC_MESSAGES/features.po).  ``_`` and ``ngettext`` translate
 at once (views, emails, CSV files); ``_l`` and :func:`lazy` when the text is shown, for
 labels defined at import time (forms, constant dicts).  Stored values never go through
-here: gender, age, education and identity-card codes and ticket statuses are codes.
+here: answers, profile codes, case kinds, ticket statuses are stored as codes.
 
 The site's locale selector reads the request, so outside one (the command line, a test
 working in an app context) these give the Indonesian source instead of failing.
