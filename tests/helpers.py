@@ -5,6 +5,10 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -173,3 +177,58 @@ def logged_in(client) -> bool:
 def flash_text(client, response) -> str:
     """The text of the page a redirect leads to (where its flash message shows)."""
     return visible_text(client.get(response.headers["Location"]).data)
+
+
+@contextmanager
+def gunicorn_server(env: dict, workers: int = 2):
+    """The site under gunicorn on a free loopback port, with ``env`` as its environment;
+    yields its base URL once it answers.  Its output may hold no traceback."""
+    import pytest
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"],
+        env=env, cwd=OFFICES_DIR.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2) as response:
+                    response.read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail("gunicorn did not start: " + server.communicate()[0].decode(errors="replace"))
+                time.sleep(0.2)
+        yield base
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        output = server.communicate(timeout=15)[0].decode(errors="replace")
+        assert "Traceback" not in output, output
+
+
+@contextmanager
+def queries(app, ignore: tuple[str, ...] = ()):
+    """SQL statements the app runs meanwhile (a list, filled as they run), but those naming
+    any of ``ignore`` (e.g. the catalogue change log that a search asks now and then)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if not any(word in statement for word in ignore):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import http.cookiejar
 import io
 import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -28,11 +26,10 @@ from sqlalchemy import select
 from app.catalogue.models import CatalogueChange, Publication
 from app.extensions import db
 from tests import factories
-from tests.helpers import OFFICES_DIR, csrf_from, free_port, read_page
+from tests.helpers import OFFICES_DIR, csrf_from, gunicorn_server, read_page
 
 pytestmark = pytest.mark.workers
 
-BIN = Path(sys.executable).parent
 #: How long a change made on one host may take to be found on another.
 FOLLOW_WITHIN = 2.0
 
@@ -74,31 +71,8 @@ def deployment(make_app, tmp_path, database_uri, pdf_dir):
 @contextmanager
 def host(env: dict, instance: Path, workers: int = 2):
     """One host: gunicorn with its own instance folder; yields its base URL."""
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        env={**env, "INSTANCE_PATH": str(instance)}, cwd=OFFICES_DIR.parent,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2) as response:
-                    response.read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    server.kill()
-                    pytest.fail("gunicorn did not start: " + server.communicate()[0].decode(errors="replace"))
-                time.sleep(0.2)
+    with gunicorn_server({**env, "INSTANCE_PATH": str(instance)}, workers) as base:
         yield base
-    finally:
-        if server.poll() is None:
-            server.terminate()
-        output = server.communicate(timeout=15)[0].decode(errors="replace")
-        assert "Traceback" not in output, output
 
 
 class Browser:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import ROWS, write_csv
-from tests.helpers import OFFICES_DIR, free_port
+from tests.helpers import OFFICES_DIR, gunicorn_server
 
 pytestmark = pytest.mark.workers
 
@@ -30,25 +30,8 @@ def environment(app, tmp_path, database_uri):
 
 @pytest.fixture
 def gunicorn(environment):
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        env=environment, cwd=OFFICES_DIR.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/", timeout=1) as response:
-                response.read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("gunicorn did not start: " + server.communicate()[0].decode(errors="replace"))
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.communicate(timeout=10)
+    with gunicorn_server(environment) as base:
+        yield base
 
 
 def search(base: str, query: str) -> tuple[int, str]:

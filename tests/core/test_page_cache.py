@@ -7,14 +7,14 @@ from contextlib import contextmanager
 
 import pytest
 from flask import template_rendered
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from app import pagecache
 from app.catalogue.models import Publication
 from app.extensions import db
 from app.feedback.models import RatingSummary
 from tests import factories
-from tests.helpers import login, visible_text
+from tests.helpers import login, queries, visible_text
 
 TITLE = factories.ROWS[0]["title"]
 
@@ -45,23 +45,6 @@ def rendered(app):
         yield names
     finally:
         template_rendered.disconnect(note, app)
-
-
-@contextmanager
-def queries(app):
-    """SQL statements run meanwhile."""
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def publication_id(app) -> int:

@@ -5,29 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db
-from tests.helpers import OFFICES_DIR, visible_text
-
-
-@contextmanager
-def queries(app):
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+from tests.helpers import OFFICES_DIR, queries, visible_text
 
 
 @pytest.fixture
