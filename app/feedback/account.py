@@ -3,13 +3,13 @@ of a fulfilled softcopy request, my bookmarks and my ratings."""
 
 from __future__ import annotations
 
-import io
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app import clock
+from app.catalogue import delivery
 from app.catalogue.indexing import pdf_store
 from app.catalogue.models import SoftcopyAccess
 from app.extensions import db
@@ -18,7 +18,7 @@ from app.feedback import limits, operations
 from app.feedback.forms import ReplyForm
 from app.lang import _
 from app.feedback.models import Bookmark, Case, PublicationRating
-from app.pdf import PdfError, watermark
+from app.pdf import PdfError
 from app.site import offices
 from app.timeutil import format_local
 from app.web import ConfirmForm, page_arg, slugify
@@ -126,18 +126,14 @@ def download_file(case_id: int, token: str):
           office=office_name, id=access.token),
         _("PST Perpustakaan BPS · untuk penggunaan pribadi, dilarang menyebarluaskan tanpa menyebut sumber"),
     ]
-    output = io.BytesIO()
     try:
-        watermark(source, output, lines)
+        stamped = delivery.stamped_copy(source, access.token, lines, FILE_LINK_SECONDS)
     except PdfError:
         current_app.logger.error("Softcopy of case %s cannot be stamped", item.id)
         abort(404)
-    output.seek(0)
     title = item.fulfilled_publication.title if item.fulfilled_publication else (item.requested_title or item.subject)
-    response = send_file(output, mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{slugify(title, 80, 'softcopy')}-{access.token}.pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return delivery.pdf_response(stamped, f"{slugify(title, 80, 'softcopy')}-{access.token}.pdf",
+                                 as_attachment=True)
 
 
 @bp.get("/markah")

@@ -88,6 +88,7 @@ def test_request_a_softcopy_staff_upload_it_the_user_downloads_it_stamped(app, c
     served = siti.post(path, data={"csrf_token": csrf_from(siti.get(path).data)}, follow_redirects=True)
     assert served.status_code == 200 and served.mimetype == "application/pdf"
     assert served.headers["Cache-Control"] == "private, no-store"
+    assert served.headers["Content-Security-Policy"].startswith("sandbox")  # like the catalogue's copies
     reader = PdfReader(io.BytesIO(served.data))
     assert len(reader.pages) == 2
     for page_ in reader.pages:
