@@ -2,7 +2,8 @@
 
 The pages are read from the URL map (GET routes whose arguments are an office or a
 publication), so every feature's pages are checked as soon as it plugs in; each is
-opened by a visitor at phone and desktop widths and by staff of the office on a desktop.
+opened by a visitor at phone and desktop widths, by staff of the office on a desktop, and
+in English on a phone.
 """
 
 from __future__ import annotations
@@ -41,16 +42,18 @@ def test_no_serious_accessibility_problem_on_any_page(app, live_server, make_use
     base = live_server
     axe = Axe()
     problems = []
-    for role in ("visitor", "staff"):
-        context = browser.new_context(locale="id-ID")
+    for role in ("visitor", "staff", "visitor in English"):
+        context = browser.new_context(locale="en-GB" if "English" in role else "id-ID")
         page = context.new_page()
+        if "English" in role:  # longer words, other labels: the same checks in the other language
+            page.goto(f"{base}/bahasa/en")
         if role == "staff":
             page.goto(f"{base}/akun/masuk")
             page.get_by_label("Alamat email").fill("staf@bps.go.id")
             page.get_by_label("Kata sandi").fill("rahasia-123")
             page.get_by_role("button", name="Masuk").click()
         for path in html_pages(app, 1):
-            for width in ((375, 1280) if role == "visitor" else (1280,)):
+            for width in {"visitor": (375, 1280), "staff": (1280,)}.get(role, (375,)):
                 page.set_viewport_size({"width": width, "height": 900})
                 response = page.goto(base + path)
                 if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
