@@ -103,11 +103,16 @@ def from_environment() -> dict:
         #: Send HSTS (only behind HTTPS).
         "HSTS": _flag("HSTS", False),
         #: Keep anonymous visitors' public pages in memory (app/pagecache.py): on, off, or
-        #: unset for "on with SQLite" (one host).  Off when several hosts share a database.
+        #: unset for "on with SQLite or with REDIS_URL".  Several hosts share its
+        #: invalidation through Redis; without Redis they must turn it off.
         "PAGE_CACHE": None if os.environ.get("PAGE_CACHE") in (None, "") else _flag("PAGE_CACHE", False),
         #: Pages and megabytes kept per process (the least recently used go first).
         "PAGE_CACHE_ENTRIES": _int("PAGE_CACHE_ENTRIES", 512),
         "PAGE_CACHE_MB": _int("PAGE_CACHE_MB", 32),
+        #: With REDIS_URL: the counter every host increments after a write, and how often
+        #: (seconds, per process) it is read.  Sites sharing one Redis need their own key.
+        "PAGE_CACHE_REDIS_KEY": os.environ.get("PAGE_CACHE_REDIS_KEY") or "pst-page-generation",
+        "PAGE_CACHE_CHECK_SECONDS": _float("PAGE_CACHE_CHECK_SECONDS", 0.5),
         #: Check the search index against the database when the app starts.
         "SEARCH_SYNC_ON_START": _flag("SEARCH_SYNC_ON_START", True),
         #: Before a search, ask the catalogue change log for its newest id at most this

@@ -26,10 +26,16 @@ untouched, so no CSRF token and no flashed message) and it sets no cookie.  The 
 the scheme, host, path, query string and language, so each language and each address
 has its own copy; an entry answers ``If-None-Match`` with 304 like Flask does.
 
-Changes that bypass this host's database connections (another host writing to a shared
-PostgreSQL database, a restored backup) are not seen until the next minute: with several
-application hosts set ``PAGE_CACHE=0``.  It is on by default with SQLite (one host by
-construction) and off with other databases unless ``PAGE_CACHE=1``.
+Several hosts: with ``REDIS_URL`` set, a commit on any host also increments a counter in
+Redis (``PAGE_CACHE_REDIS_KEY``), and each process reads it at most every
+``PAGE_CACHE_CHECK_SECONDS`` (0.5 s): a page kept on one host is dropped within that
+time of a write on another, and the host's search index is told to read the change log
+before its next search.  If Redis cannot be reached, nothing is served from memory
+until it can (pages are rendered, as with the cache off).  Without Redis, changes that
+bypass this host's database connections (another host writing to a shared PostgreSQL
+database, a restored backup) are not seen until the next minute.  So the cache is on by
+default with SQLite (one host by construction) and with Redis, and off with another
+database without Redis unless ``PAGE_CACHE=1`` (one host).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import mmap
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterable
@@ -64,6 +71,9 @@ _WROTE = "pst_page_cache_wrote"
 _COMMITTED = "pst_page_cache_committed"
 
 _local = threading.local()
+
+#: Marks a response served from memory (for operators and the throughput benchmark).
+HIT_HEADER = ("X-Page-Cache", "hit")
 
 
 def share(app: Flask, *endpoints: str) -> None:
@@ -97,6 +107,66 @@ class Generation:
         # A fresh random value, not a counter: two processes bumping at once must not
         # agree on a value a page was already stored under.
         self._map[:8] = os.urandom(8)
+
+
+class SharedGeneration:
+    """The host's token followed by a site-wide counter in Redis that every host increments
+    after its commits; the counter is read at most every ``check_seconds`` per process.
+
+    While Redis cannot be reached the token is new at every call, so no kept page is
+    served (pages are rendered as usual) and none is stored under a token that might
+    come back.  ``listeners`` are called when another host's change is seen.
+    """
+
+    def __init__(self, local: Generation, client, key: str, check_seconds: float = 0.5):
+        self.local = local
+        self.client = client
+        self.key = key
+        self.check_seconds = check_seconds
+        self.listeners: list[Callable[[], None]] = []
+        self._remote: bytes | None = None
+        self._checked = float("-inf")
+        self._failing = False
+
+    def current(self) -> bytes:
+        now = time.monotonic()
+        if now - self._checked >= self.check_seconds:
+            self._checked = now
+            self._read()
+        remote = self._remote
+        return self.local.current() + (remote if remote is not None else os.urandom(8))
+
+    def bump(self) -> None:
+        self.local.bump()
+        try:
+            self.client.incr(self.key)
+        except Exception as exc:  # Redis away: other hosts see it within the minute
+            self._fail(exc)
+            self._remote = None
+        else:
+            self._checked = float("-inf")  # this process reads its own change at once
+
+    def _read(self) -> None:
+        try:
+            value = self.client.get(self.key) or b"0"
+        except Exception as exc:
+            self._fail(exc)
+            self._remote = None
+            return
+        if self._failing:
+            log.warning("Page cache: Redis answers again")
+            self._failing = False
+        changed = self._remote is not None and value != self._remote
+        self._remote = value
+        if changed:
+            for listener in self.listeners:
+                listener()
+
+    def _fail(self, exc: Exception) -> None:
+        if not self._failing:
+            log.warning("Page cache: Redis cannot be reached (%s); pages are rendered until it can",
+                        exc.__class__.__name__)
+            self._failing = True
 
 
 class _Entry:
@@ -159,7 +229,7 @@ class PageCache:
         if match and entry.etag is not None and parse_etags(match).contains_weak(entry.etag):
             start_response("304 NOT MODIFIED", list(entry.not_modified_headers))
             return []
-        start_response(entry.status, list(entry.headers))
+        start_response(entry.status, [*entry.headers, HIT_HEADER])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
 
     def _render(self, key, version, environ, start_response):
@@ -247,8 +317,21 @@ class PageCache:
 def enabled(app: Flask) -> bool:
     setting = app.config.get("PAGE_CACHE")
     if setting is None:
-        return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+        return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") or bool(app.config.get("REDIS_URL"))
     return bool(setting)
+
+
+def _generation(app: Flask) -> Generation | SharedGeneration:
+    local = Generation(Path(app.instance_path) / "page-cache.gen")
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return local
+    import redis
+
+    # Short timeouts: a request that reads the counter must not wait long for a lost Redis.
+    client = redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
+    return SharedGeneration(local, client, app.config.get("PAGE_CACHE_REDIS_KEY") or "pst-page-generation",
+                            app.config.get("PAGE_CACHE_CHECK_SECONDS", 0.5))
 
 
 def init_app(app: Flask) -> PageCache | None:
@@ -258,7 +341,7 @@ def init_app(app: Flask) -> PageCache | None:
         app.extensions["page_cache"] = None
         return None
     try:
-        generation = Generation(Path(app.instance_path) / "page-cache.gen")
+        generation = _generation(app)
     except (OSError, ValueError) as exc:
         log.warning("Page cache off: %s", exc)
         app.extensions["page_cache"] = None

@@ -184,3 +184,48 @@ def test_hosts_follow_the_change_log(deployment, tmp_path):
                                                                  publication_number="76010.2502",
                                                                  format="hardcopy"))
         eventually(lambda: kept in found(c, "revisi") and kept in found(b, "revisi"))
+
+
+def cached_search(base: str, query: str) -> tuple[set[int], bool]:
+    """What an anonymous visitor's search of Majene's catalogue links to, and whether the
+    page came from the host's page cache."""
+    url = f"{base}/majenekab/katalog?" + urllib.parse.urlencode({"q": query})
+    with urllib.request.urlopen(url, timeout=10) as response:
+        hit = response.headers.get("X-Page-Cache") == "hit"
+        page = read_page(response.read())
+    ids = {int(href.split("?")[0].rstrip("/").rsplit("/", 1)[1]) for _text, href in page.links
+           if href.split("?")[0].rstrip("/").rsplit("/", 1)[-1].isdigit() and "/katalog/" in href}
+    return ids, hit
+
+
+def test_page_caches_of_several_hosts_follow_each_other_through_redis(deployment, tmp_path):
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"Redis is not reachable at {url} ({exc.__class__.__name__})")
+    app, env = deployment
+    env = {**env, "PAGE_CACHE": "", "REDIS_URL": url, "PAGE_CACHE_REDIS_KEY": f"pst-test-{uuid.uuid4().hex}"}
+    with ExitStack() as hosts:
+        a = hosts.enter_context(host(env, tmp_path / "host-a"))
+        b = hosts.enter_context(host(env, tmp_path / "host-b"))
+        before, _ = cached_search(b, "perikanan")
+        eventually(lambda: cached_search(b, "perikanan")[1])  # both of B's workers keep the page
+
+        staff = Browser(a)
+        staff.post("/akun/masuk", {"email": "staf@majene.id", "password": "rahasia-123"})
+        form = dict(title=TITLE, year="2025", catalogue_number="5402001.7601", publication_number="76010.2501",
+                    issn="", isbn="", release_date="2025-06-30", subjects="Perikanan", language="id",
+                    abstract="Produksi perikanan tangkap menurut kecamatan.", pages="80", format="hardcopy",
+                    shelf_location="Rak D-04")
+        staff.post("/majenekab/staf/katalog/baru", form, {})
+        new_id = publication_id(app, TITLE)
+        assert new_id is not None and new_id not in before
+        seen = eventually(lambda: new_id in cached_search(b, "perikanan")[0])
+        # Kept again once rendered with the change.
+        eventually(lambda: cached_search(b, "perikanan") == (before | {new_id}, True))
+        staff.post(f"/majenekab/staf/katalog/{new_id}/hapus", {})
+        eventually(lambda: new_id not in cached_search(b, "perikanan")[0])
+        print(f"a new publication on host A was on host B's cached search page after {seen:.2f} s")

@@ -177,7 +177,79 @@ def test_the_least_recently_used_pages_go_first(cached_app):
     assert [key[3] for key in pagecache.entries(app)] == ["/bengkulu/", "/majenekab/"]
 
 
-def test_on_by_default_with_sqlite_only(make_app, database_uri):
-    """One SQLite file means one host; a server database may have several (README: Deployment)."""
-    app = make_app()
-    assert (app.extensions["page_cache"] is not None) == database_uri.startswith("sqlite")
+
+
+def test_on_by_default_with_sqlite_or_redis(make_app, database_uri, redis_url):
+    """One SQLite file means one host; with Redis, several hosts share the cache's invalidation."""
+    assert (make_app().extensions["page_cache"] is not None) == database_uri.startswith("sqlite")
+    shared = make_app(REDIS_URL=redis_url).extensions["page_cache"]
+    assert isinstance(shared.generation, pagecache.SharedGeneration)
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"Redis is not reachable at {url} ({exc.__class__.__name__})")
+    finally:
+        client.close()
+    return url
+
+
+def two_hosts(cached_app, tmp_path, **config):
+    """Two apps on one database, each with its own instance folder (its own search index
+    and page-cache token), as two hosts behind a load balancer."""
+    return cached_app(**config), cached_app(INSTANCE_PATH=tmp_path / "host-b", **config)
+
+
+def test_a_commit_on_another_host_counts_through_redis(cached_app, tmp_path, publication, redis_url):
+    import uuid
+
+    a, b = two_hosts(cached_app, tmp_path, REDIS_URL=redis_url, PAGE_CACHE_CHECK_SECONDS=0,
+                     PAGE_CACHE_REDIS_KEY=f"pst-test-{uuid.uuid4().hex}")
+    pid = publication_id(a)
+    detail, search = f"/majenekab/katalog/{pid}", "/majenekab/katalog?q=majene"
+    visitor = b.test_client()
+    assert "Belum ada penilaian untuk publikasi ini." in visible_text(visitor.get(detail).data)
+    assert visitor.get(detail).headers.get("X-Page-Cache") == "hit"
+    assert TITLE in visible_text(visitor.get(search).data)
+    with a.app_context():  # not a catalogue change: only the commit tells
+        db.session.add(RatingSummary(publication_id=pid, office="majenekab", count=1, total=4, average=4.0))
+        db.session.commit()
+    assert "(1 penilaian)" in visible_text(visitor.get(detail).data)
+    with a.app_context():  # a catalogue change: host B's own index follows the log
+        db.session.get(Publication, pid).title = "Kabupaten Majene Dalam Angka 2025"
+        db.session.commit()
+    results = visible_text(visitor.get(search).data)
+    assert "Dalam Angka 2025" in results and TITLE not in results
+
+
+def test_without_redis_another_host_is_not_seen(cached_app, tmp_path, publication):
+    """Why several hosts need Redis (or PAGE_CACHE=0): each host's token sees its own commits only."""
+    a, b = two_hosts(cached_app, tmp_path)
+    pid = publication_id(a)
+    visitor = b.test_client()
+    visitor.get(f"/majenekab/katalog/{pid}")
+    with a.app_context():
+        db.session.add(RatingSummary(publication_id=pid, office="majenekab", count=1, total=4, average=4.0))
+        db.session.commit()
+    page = visitor.get(f"/majenekab/katalog/{pid}")
+    assert page.headers.get("X-Page-Cache") == "hit"
+    assert "Belum ada penilaian untuk publikasi ini." in visible_text(page.data)
+
+
+def test_when_redis_is_away_pages_are_rendered(cached_app, caplog):
+    app = cached_app(REDIS_URL="redis://127.0.0.1:9/0", PAGE_CACHE_CHECK_SECONDS=0)
+    client = app.test_client()
+    assert client.get("/majenekab/").status_code == 200
+    with rendered(app) as templates:
+        page = client.get("/majenekab/")
+    assert page.status_code == 200 and "X-Page-Cache" not in page.headers
+    assert "standard/office.html" in templates
+    warnings = [r.getMessage() for r in caplog.records if "Redis cannot be reached" in r.getMessage()]
+    assert len(warnings) == 1, warnings
