@@ -12,8 +12,11 @@ template or a database query.  An entry is used only while
   (``instance/page-cache.gen``, memory-mapped, so reading it costs no system call), once
   the search index applied the commit's catalogue changes; the index bumps it too
   whenever it applies changes later (app/catalogue/indexing.py);
-* the minute has not changed: opening-hours status lines, printed times and survey
-  periods are shown to the minute (read from the app's ``CLOCK``);
+* the clock has not moved into the page's next period (read from the app's ``CLOCK``):
+  the next minute for pages that show the time (opening-hours status lines, printed
+  times), the next hour for pages that show no time at all (a search, a publication:
+  kept across minutes, yet a page about "today" cannot outlive a midnight in any of
+  Indonesia's three zones, whose offsets are whole hours);
 * the office profiles are the ones it was rendered with (profiles are read at start; a
   reload replaces the mapping ``app.extensions["offices"]``), and the process lives
   (templates and translations are read at start too).
@@ -76,16 +79,25 @@ _local = threading.local()
 HIT_HEADER = ("X-Page-Cache", "hit")
 
 
-def share(app: Flask, *endpoints: str) -> None:
+#: How long a kept page may outlive the clock: a page showing the time, one showing none.
+MINUTE, HOUR = 60, 3600
+
+
+def share(app: Flask, *endpoints: str, period: int = MINUTE) -> None:
     """Name pages that every anonymous visitor sees alike (in one language), so they may
-    be kept.  A page may depend on the database, the office profiles, the time to the
-    minute and the request's address and language, and on nothing else."""
-    app.extensions.setdefault("page_cache_endpoints", set()).update(endpoints)
+    be kept.  A page may depend on the database, the office profiles, the request's
+    address and language and the clock to the ``period`` (seconds: :data:`MINUTE` for
+    a page that shows the time or an open/closed status, :data:`HOUR` for one that shows
+    no time but may depend on the date), and on nothing else."""
+    shared = shared_endpoints(app)
+    for endpoint in endpoints:
+        shared[endpoint] = period
 
 
-def shared_endpoints(app: Flask) -> set[str]:
-    """The endpoints named by :func:`share` (the set itself: later calls add to it)."""
-    return app.extensions.setdefault("page_cache_endpoints", set())
+def shared_endpoints(app: Flask) -> dict[str, int]:
+    """The endpoints named by :func:`share` and their periods (the dict itself: later
+    calls add to it)."""
+    return app.extensions.setdefault("page_cache_endpoints", {})
 
 
 class Generation:
@@ -170,11 +182,13 @@ class SharedGeneration:
 
 
 class _Entry:
-    __slots__ = ("generation", "minute", "profiles", "status", "headers", "not_modified_headers", "body", "etag")
+    __slots__ = ("generation", "period", "slot", "profiles", "status", "headers", "not_modified_headers", "body",
+                 "etag")
 
-    def __init__(self, generation, minute, profiles, status, headers, body):
+    def __init__(self, generation, now, profiles, period, status, headers, body):
         self.generation = generation
-        self.minute = minute
+        self.period = period
+        self.slot = int(now // period)
         self.profiles = profiles
         self.status = status
         self.headers = headers
@@ -211,18 +225,18 @@ class PageCache:
         if key is None:
             return self.wsgi_app(environ, start_response)
         generation = self.generation.current()
-        minute = self.minute()
+        now = self.timestamp()
         profiles = self.app.extensions["offices"]
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
-        if (entry is not None and entry.generation == generation and entry.minute == minute
+        if (entry is not None and entry.generation == generation and entry.slot == int(now // entry.period)
                 and entry.profiles is profiles):
             return self._serve(entry, environ, start_response)
         if environ["REQUEST_METHOD"] != "GET":
             return self.wsgi_app(environ, start_response)
-        return self._render(key, (generation, minute, profiles), environ, start_response)
+        return self._render(key, (generation, now, profiles), environ, start_response)
 
     def _serve(self, entry: _Entry, environ, start_response):
         match = environ.get("HTTP_IF_NONE_MATCH")
@@ -253,7 +267,7 @@ class PageCache:
                 app_iter.close()
         if len(body) <= MAX_BODY:
             kept = [(name, value) for name, value in headers if name.lower() != "date"]
-            self.store(key, _Entry(*version, captured["status"], kept, body))
+            self.store(key, _Entry(*version, environ[ENVIRON_SHARE], captured["status"], kept, body))
         return [body]
 
     # ------------------------------------------------------------------ the store
@@ -278,8 +292,8 @@ class PageCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def minute(self) -> int:
-        return int(self.app.config["CLOCK"]().timestamp() // 60)
+    def timestamp(self) -> float:
+        return self.app.config["CLOCK"]().timestamp()
 
     def key(self, environ) -> tuple | None:
         """The key of an anonymous visitor's request, or None when it may be personal."""

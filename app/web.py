@@ -109,5 +109,5 @@ def init_app(app: Flask) -> None:
                 response.make_conditional(request)
             environ = request.environ
             if ENVIRON_CACHE in environ and request.endpoint in shared:
-                environ[ENVIRON_SHARE] = True
+                environ[ENVIRON_SHARE] = shared[request.endpoint]  # its period
         return response

@@ -8,11 +8,18 @@ Run from the project root (needs ``wrk``; ``make bench`` installs Debian's)::
 It makes a temporary instance folder and sets it up with the normal commands
 (``flask db upgrade``, ``flask catalogue demo``) in production settings on SQLite, then serves the app with gunicorn (2 sync workers, loopback) and
 ``bench/hello.py`` (Flask's hello world) the same way, and drives each page with
-``wrk -t2 -c16`` after a warm-up.  Each round measures hello world, every page, and
+``wrk -t2 -c16`` after a warm-up.  A page is not one address but every address of its
+kind that the demo site has, taken in turn by a wrk script, as visitors spread over
+them: the five offices' standards and IKM pages, the catalogue of each office, every
+publication, and a search for each of ~100 words of the catalogue's titles in each
+office's catalogue (those with hits).  Each round measures hello world, every page, and
 hello world again, so the ratio compares figures of the same run; the table gives the
 median of the rounds.  Two modes: ``cached`` is the site as deployed (anonymous pages
 served from the page cache, app/pagecache.py), ``rendered`` the same with
-``PAGE_CACHE=0`` (every request rendered by Flask; what a logged-in visitor costs).
+``PAGE_CACHE=0`` (every request rendered by Flask; what a logged-in visitor costs).  In
+the cached mode each address is rendered the first time a worker gets it and again
+each minute and after every write; a last short run per page counts the share of
+responses that came from the cache (``X-Page-Cache: hit``).
 
 Targets (issue 12): office page >= 60 %, detail page >= 50 %, search with hits >= 25 %
 of hello world's requests per second.
@@ -21,6 +28,7 @@ of hello world's requests per second.
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import platform
 import re
@@ -79,12 +87,62 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def wrk(url: str, seconds: int) -> float:
-    done = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", url], capture_output=True, text=True, check=True)
+#: wrk script: the addresses in turn (each thread from its own starting point).
+ROTATE = """
+local paths = {%s}
+local i = 0
+function init(args)
+  i = (tonumber(wrk.thread:get("id")) or 0) * 7
+end
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+#: Added to count the responses served from the page cache.
+COUNT_HITS = """
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+hits, total = 0, 0
+function response(status, headers, body)
+  total = total + 1
+  if headers["X-Page-Cache"] == "hit" then hits = hits + 1 end
+end
+function done(summary, latency, requests)
+  local h, t = 0, 0
+  for _, thread in ipairs(threads) do h = h + thread:get("hits"); t = t + thread:get("total") end
+  io.write(string.format("page-cache hits %d of %d\\n", h, t))
+end
+"""
+NUMBER_THREADS = """
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+"""
+
+
+def script(folder: Path, paths: list[str], count_hits: bool = False) -> Path:
+    lua = ROTATE % ", ".join('"%s"' % p.replace("\\", "\\\\").replace('"', '\\"') for p in paths)
+    lua += COUNT_HITS if count_hits else NUMBER_THREADS
+    path = folder / f"rotate-{len(list(folder.glob('rotate-*')))}.lua"
+    path.write_text(lua)
+    return path
+
+
+def wrk(url: str, seconds: int, lua: Path | None = None) -> tuple[float, str]:
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", *(["-s", str(lua)] if lua else []), url]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"wrk failed:\n{done.stdout}{done.stderr}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
     if bad:
         raise SystemExit(f"{url}: {bad.group(1)} error responses\n{done.stdout}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1)), done.stdout
 
 
 def fetch(url: str) -> str:
@@ -101,6 +159,36 @@ def set_up(instance: Path, env: dict) -> None:
         done = subprocess.run([str(BIN / "flask"), *command], env=env, cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
             raise SystemExit(f"flask {' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
+
+
+def addresses(base: str) -> dict[str, list[str]]:
+    """Every address of each kind of page the demo site has (searches: those with hits)."""
+    slugs = sorted(set(re.findall(r'href="/([a-z]+)/"', fetch(base + "/"))))
+    details, words = [], []
+    for slug in slugs:
+        for page in range(1, 20):
+            html = fetch(f"{base}/{slug}/katalog?page={page}")
+            found = re.findall(rf'href="(/{slug}/katalog/\d+)"', html)
+            if not found or set(found) <= set(details):
+                break
+            details += [path for path in dict.fromkeys(found) if path not in details]
+            titles = re.findall(r'<a href="/[a-z]+/katalog/\d+"[^>]*>([^<]+)</a>', html)
+            words += [w.lower() for title in titles for w in re.findall(r"[A-Za-z]{5,}", title)]
+    common = [word for word, _n in collections.Counter(words).most_common(100)]
+    searches = []
+    for slug in slugs:
+        for word in common:
+            path = f"/{slug}/katalog?q={word}"
+            if re.search(rf'href="/{slug}/katalog/\d+"', fetch(base + path)):
+                searches.append(path)
+    return {
+        "office": [f"/{slug}/" for slug in slugs],
+        "directory": ["/"],
+        "search": searches,
+        "browse": [f"/{slug}/katalog" for slug in slugs],
+        "detail": details,
+        "ikm": [f"/{slug}/ikm" for slug in slugs],
+    }
 
 
 def machine() -> str:
@@ -142,35 +230,33 @@ def main() -> int:
             for mode in modes:
                 server, bases[mode] = serve("wsgi:app", {**env, "PAGE_CACHE": MODES[mode]}, log)
                 servers.append(server)
-            first = bases[modes[0]]
-            detail = re.search(r'href="(/majenekab/katalog/\d+)"', fetch(first + "/majenekab/katalog?q=penduduk")).group(1)
-            pages = {
-                "office": "/majenekab/",
-                "directory": "/",
-                "search": "/majenekab/katalog?q=penduduk",
-                "browse": "/majenekab/katalog",
-                "detail": detail,
-                "ikm": "/majenekab/ikm",
-            }
+            pages = addresses(bases[modes[0]])
+            scripts = {name: script(Path(folder), paths) for name, paths in pages.items()}
             print(f"warming up ({machine()}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}) ...",
                   flush=True)
             for base in bases.values():
-                for path in pages.values():
-                    for _ in range(10):
+                for paths in pages.values():
+                    for path in paths:
                         fetch(base + path)
             wrk(hello + "/", 2)
             for base in bases.values():
-                for path in pages.values():
-                    wrk(base + path, 2)
+                for name in pages:
+                    wrk(base + "/", 2, scripts[name])
             hello_rates: list[float] = []
             rates = {(mode, name): [] for mode in modes for name in pages}
             for round_ in range(args.rounds):
                 print(f"round {round_ + 1} of {args.rounds} ...", flush=True)
-                hello_rates.append(wrk(hello + "/", args.seconds))
+                hello_rates.append(wrk(hello + "/", args.seconds)[0])
                 for mode in modes:
-                    for name, path in pages.items():
-                        rates[mode, name].append(wrk(bases[mode] + path, args.seconds))
-                hello_rates.append(wrk(hello + "/", args.seconds))
+                    for name in pages:
+                        rates[mode, name].append(wrk(bases[mode] + "/", args.seconds, scripts[name])[0])
+                hello_rates.append(wrk(hello + "/", args.seconds)[0])
+            hits = {}
+            if "cached" in modes:
+                for name, paths in pages.items():
+                    output = wrk(bases["cached"] + "/", 3, script(Path(folder), paths, count_hits=True))[1]
+                    found = re.search(r"page-cache hits (\d+) of (\d+)", output)
+                    hits[name] = int(found.group(1)) / max(1, int(found.group(2)))
             load = os.getloadavg()
         finally:
             for server in servers:
@@ -185,14 +271,16 @@ def main() -> int:
         title = ("cached: anonymous visitors, the page cache on (as deployed)" if mode == "cached"
                  else "rendered: PAGE_CACHE=0, every request rendered by Flask")
         print(f"\n{title}")
-        print(f"{'page':10} {'path':32} {'req/s':>8} {'ratio':>7}  {'target':>6}  verdict")
-        for name, path in pages.items():
+        print(f"{'page':10} {'addresses':>9} {'req/s':>8} {'ratio':>7}  {'target':>6}  verdict"
+              + ("  from cache" if mode == "cached" else ""))
+        for name, paths in pages.items():
             rate = statistics.median(rates[mode, name])
             ratio = rate / reference
             target = TARGETS.get(name)
             verdict = ("met" if ratio >= target else "not met") if target else "-"
             shown = f">={target:.0%}" if target else "-"
-            print(f"{name:10} {path[:32]:32} {rate:8.0f} {ratio:7.1%}  {shown:>6}  {verdict}")
+            share = f"  {hits[name]:10.1%}" if mode == "cached" else ""
+            print(f"{name:10} {len(paths):9} {rate:8.0f} {ratio:7.1%}  {shown:>6}  {verdict:7}{share}")
     return 0
 
 

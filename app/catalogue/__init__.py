@@ -30,7 +30,9 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(everywhere)
     app.register_blueprint(account_bp)
     app.cli.add_command(cli.catalogue)
-    pagecache.share(app, "catalogue.search", "catalogue_all.search_all", "catalogue.detail")
+    # They show no time: kept until a write (or the hour), not only for the minute.
+    pagecache.share(app, "catalogue.search", "catalogue_all.search_all", "catalogue.detail",
+                    period=pagecache.HOUR)
 
     reg = registry(app)
     reg.nav(Link("catalogue.search", _l("Katalog"), order=20, scope="office", active=("catalogue.",)))

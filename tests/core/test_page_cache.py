@@ -121,6 +121,22 @@ def test_a_new_minute_renders_the_page_again(app, client, clock):
         assert "standard/office.html" in templates
 
 
+def test_pages_that_show_no_time_are_kept_across_minutes_until_the_hour(app, client, clock, publication):
+    detail = f"/majenekab/katalog/{publication_id(app)}"
+    clock.set(2026, 11, 23, 9, 58, 10, zone="Asia/Makassar")
+    for path in (detail, "/majenekab/katalog?q=majene", "/majenekab/"):
+        client.get(path)
+    clock.advance(seconds=60)  # 09.59: the standard's status line may have changed
+    with rendered(app) as templates:
+        for path in (detail, "/majenekab/katalog?q=majene"):
+            assert client.get(path).headers.get("X-Page-Cache") == "hit", path
+        assert client.get("/majenekab/").headers.get("X-Page-Cache") is None
+    assert templates and "catalogue/detail.html" not in templates and "catalogue/search.html" not in templates
+    clock.advance(seconds=60)  # 10.00 WITA: a new hour
+    for path in (detail, "/majenekab/katalog?q=majene"):
+        assert client.get(path).headers.get("X-Page-Cache") is None, path
+
+
 def test_each_language_has_its_own_copy(app):
     visitor = app.test_client()
     english = app.test_client()
