@@ -99,6 +99,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         importlib.import_module(name).init_app(app)
         contrib.registry(app).features.append(name)
     _check_office_slugs(app)
+    _skip_idle_limit_check(app)
     # After every feature: a commit's bump then follows the search index's own catch-up.
     pagecache.watch_writes(app)
     # Start-up work (e.g. the search index catching up) runs once every feature's
@@ -188,6 +189,23 @@ def _configure_rate_limits(app: Flask) -> None:
         else:
             app.config["RATELIMIT_STORAGE_URI"] = "memory://"
     limiter.init_app(app)
+
+
+def _skip_idle_limit_check(app: Flask) -> None:
+    """Drop Flask-Limiter's check before every request when it has nothing to check.
+
+    That check applies application-wide, default and blueprint limits; this site sets
+    none (its limits are decorators on views, which check when the view is called), yet
+    the check resolved exemptions and limits on every request.  Should such a limit be
+    configured (RATELIMIT_APPLICATION, RATELIMIT_DEFAULT), the check stays.
+    """
+    manager = limiter.limit_manager
+    if manager.application_limits or manager.default_limits or getattr(manager, "_blueprint_limits", True):
+        return
+    check = limiter._check_request_limit
+    hooks = app.before_request_funcs.get(None, [])
+    if check in hooks:
+        hooks.remove(check)
 
 
 def _private_folder(folder: Path) -> None:

@@ -157,3 +157,12 @@ def test_each_missing_optional_service_is_named_once_with_how_to_set_it(tmp_path
         create_app(base_config(tmp_path, APP_ENV="development", SEARCH_SYNC_ON_START=False))
     assert not [line for line in quiet if " not set: " in line]
     assert logging.getLogger("app").level == logging.NOTSET
+
+
+def test_the_limiter_runs_no_check_before_requests_when_only_views_carry_limits(app, client):
+    """Every limit of the site is a decorator on its view; the before-request check
+    (for application, default and blueprint limits) would find nothing and is dropped."""
+    from app.extensions import limiter
+
+    assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+    assert client.get("/majenekab/").status_code == 200
