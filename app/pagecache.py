@@ -127,7 +127,9 @@ class SharedGeneration:
 
     While Redis cannot be reached the token is new at every call, so no kept page is
     served (pages are rendered as usual) and none is stored under a token that might
-    come back.  ``listeners`` are called when another host's change is seen.
+    come back.  When it answers again, the host's kept pages are dropped (other hosts'
+    writes may have gone uncounted meanwhile) and this process's uncounted writes are
+    counted.  ``listeners`` are called when another host's change is seen.
     """
 
     def __init__(self, local: Generation, client, key: str, check_seconds: float = 0.5):
@@ -139,6 +141,7 @@ class SharedGeneration:
         self._remote: bytes | None = None
         self._checked = float("-inf")
         self._failing = False
+        self._owed = False  # a write of this process that Redis did not count
 
     def current(self) -> bytes:
         now = time.monotonic()
@@ -152,9 +155,10 @@ class SharedGeneration:
         self.local.bump()
         try:
             self.client.incr(self.key)
-        except Exception as exc:  # Redis away: other hosts see it within the minute
+        except Exception as exc:  # Redis away: counted when it is back
             self._fail(exc)
             self._remote = None
+            self._owed = True
         else:
             self._checked = float("-inf")  # this process reads its own change at once
 
@@ -165,10 +169,24 @@ class SharedGeneration:
             self._fail(exc)
             self._remote = None
             return
+        changed = self._remote is not None and value != self._remote
         if self._failing:
+            # Writes elsewhere may have gone uncounted meanwhile: drop what this host kept
+            # before, and count this process's own uncounted writes now.
             log.warning("Page cache: Redis answers again")
             self._failing = False
-        changed = self._remote is not None and value != self._remote
+            self.local.bump()
+            changed = True
+            if self._owed:
+                self._owed = False
+                try:
+                    value = self.client.incr(self.key)
+                    value = str(value).encode()
+                except Exception as exc:
+                    self._fail(exc)
+                    self._owed = True
+                    self._remote = None
+                    return
         self._remote = value
         if changed:
             for listener in self.listeners:

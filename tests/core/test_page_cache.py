@@ -269,3 +269,30 @@ def test_when_redis_is_away_pages_are_rendered(cached_app, caplog):
     assert "standard/office.html" in templates
     warnings = [r.getMessage() for r in caplog.records if "Redis cannot be reached" in r.getMessage()]
     assert len(warnings) == 1, warnings
+
+
+def test_when_redis_is_back_kept_pages_go_and_uncounted_writes_are_counted(cached_app, redis_url):
+    import uuid
+
+    import redis
+
+    from app.accounts.models import User
+
+    key = f"pst-test-{uuid.uuid4().hex}"
+    app = cached_app(REDIS_URL="redis://127.0.0.1:9/0", PAGE_CACHE_CHECK_SECONDS=0, PAGE_CACHE_REDIS_KEY=key)
+    client = app.test_client()
+    client.get("/majenekab/")
+    with app.app_context():  # a write while Redis is away: other hosts are not told
+        user = User(name="Siti", email="siti@contoh.id", role="user")
+        user.set_password("rahasia-123")
+        db.session.add(user)
+        db.session.commit()
+    real = redis.Redis.from_url(redis_url)
+    app.extensions["page_cache"].generation.client = real  # Redis is back
+    try:
+        assert client.get("/majenekab/").headers.get("X-Page-Cache") is None
+        assert client.get("/majenekab/").headers.get("X-Page-Cache") == "hit"
+        assert real.get(key) == b"1"  # the write is counted now, for the other hosts
+    finally:
+        real.delete(key)
+        real.close()
