@@ -349,8 +349,20 @@ def _invert(terms: list[str], numbers: list[int], freqs: list[int], fmt) -> dict
 _WORKER: _Analyser | None = None
 
 
+#: How much lower the analysing processes run than the calling one (``os.nice``).
+WORKER_NICENESS = 10
+
+
 def _init_worker(schema_bytes: bytes) -> None:
     global _WORKER
+    # The calling process is the pipeline's slowest stage (it reads the documents and
+    # writes every analysed chunk, in order) and the workers keep ahead of it: when they
+    # share the CPUs as equals it gets a fraction of one and the build stretches.  At a
+    # lower priority they use what it leaves, and serving processes keep theirs too.
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # pragma: no cover - not permitted: run at the same priority
+        pass
     _WORKER = _Analyser(pickle.loads(schema_bytes))
 
 

@@ -148,6 +148,18 @@ def test_the_parallel_build_writes_the_same(tmp_path, monkeypatch, docs, referen
     idx.close()
 
 
+def test_analysing_processes_run_below_the_calling_one():
+    """The calling process reads and writes every chunk in order: it must not wait for a
+    CPU behind the workers it feeds (a 100k build took 85-96 s at equal priority, 74 s so)."""
+    import pickle
+
+    from app.search.schema import build_schema
+
+    with building._context().Pool(1, initializer=building._init_worker,
+                                  initargs=(pickle.dumps(build_schema(PROTECTED)),)) as pool:
+        assert pool.apply(os.nice, (0,)) == min(19, os.nice(0) + building.WORKER_NICENESS)
+
+
 def test_a_failing_parallel_build_keeps_the_old_index(tmp_path, monkeypatch, docs):
     monkeypatch.setattr(building, "PARALLEL_ABOVE", 100)
     monkeypatch.setattr(building, "CHUNK", 64)
