@@ -22,6 +22,8 @@ from babel.numbers import format_decimal
 from flask import Blueprint, Flask, current_app, g, redirect, request
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_locale, get_translations, gettext
+from jinja2 import pass_context
+from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -81,6 +83,28 @@ def _page_translations():
             if translations is not None:
                 return translations
     return get_translations()
+
+
+@pass_context
+def _template_gettext(context, string: str, **variables):
+    """``_()`` and ``{% trans %}`` in templates: what Jinja's newstyle gettext does (the
+    text as markup when autoescaping, always %-formatted with the variables escaped),
+    called directly rather than through the ``_`` alias and two ``Context.call``.  A text
+    without "%" is the same after formatting with no variables, so that step is skipped."""
+    rv = _page_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables if variables or "%" in rv else rv
+
+
+@pass_context
+def _template_ngettext(context, singular: str, plural: str, num: int, **variables):
+    """``{% trans count=… %}…{% pluralize %}`` in templates (Jinja's newstyle ngettext)."""
+    variables.setdefault("num", num)
+    rv = _page_translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
 
 
 babel = Babel()
@@ -185,6 +209,8 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: _page_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
     )
+    # Jinja's newstyle gettext, without its three levels of Context.call for ``_()``.
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
     app.register_blueprint(bp)
 
     app.add_template_filter(translated, "translated")

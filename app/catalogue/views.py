@@ -66,7 +66,10 @@ def query_from_args(args, office_slug: str | None) -> SearchQuery:
 @bp.app_template_global()
 def search_url(**changes) -> str:
     """The current search with some parameters changed (back to page 1 unless given)."""
-    args = known_args(request.args, SEARCH_ARGS)
+    current = g.get("_search_args")
+    if current is None:  # read once per page, which builds dozens of these links
+        current = g._search_args = known_args(request.args, SEARCH_ARGS)
+    args = dict(current)  # its lists are replaced below, never changed
     args.pop("page", None)
     for key, value in changes.items():
         if value is None:
@@ -83,6 +86,11 @@ def toggle_url(key: str, value) -> str:
     values = request.args.getlist(key)
     values = [v for v in values if v != value] if value in values else values + [value]
     return search_url(**{key: values or None})
+
+
+def translated_labels(labels: dict) -> dict[str, str]:
+    """Lazy labels translated once for a page that shows them on every row."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def all_sorts() -> dict[str, str]:
@@ -110,7 +118,7 @@ def render_search(office_slug: str | None):
     examples = example_queries(query.office) if available else []
     return render_template("catalogue/search.html", results=results, hits=hits, query=query,
                            available=available, passages=passages, examples=examples,
-                           fields=FIELDS, sorts=all_sorts(), format_labels=FORMAT_LABELS,
+                           fields=FIELDS, sorts=all_sorts(), format_labels=translated_labels(FORMAT_LABELS),
                            all_offices=offices(), args=request.args)
 
 
