@@ -116,10 +116,40 @@ def render_search(office_slug: str | None):
     # and example queries drawn from the catalogue as loaded
     passages = text_passages(hits) if available else {}
     examples = example_queries(query.office) if available else []
+    format_labels = translated_labels(FORMAT_LABELS)
     return render_template("catalogue/search.html", results=results, hits=hits, query=query,
                            available=available, passages=passages, examples=examples,
-                           fields=FIELDS, sorts=all_sorts(), format_labels=translated_labels(FORMAT_LABELS),
+                           facets=facet_groups(results, format_labels) if hits else [],
+                           fields=FIELDS, sorts=all_sorts(), format_labels=format_labels,
                            all_offices=offices(), args=request.args)
+
+
+#: The facets of a results page, in order, with their titles.
+FACET_TITLES = {"office": _l("Kantor"), "year": _l("Tahun"), "subject": _l("Subjek"), "format": _l("Format")}
+
+
+def facet_groups(results, format_labels: dict[str, str]) -> list[tuple[str, str, list[tuple]]]:
+    """(name, title, [(label, count, url, active), …]) of each facet with values: the first
+    12 values of each, each a link that switches it on or off (an office replaces another)."""
+    all_offices = offices()
+    groups = []
+    for name, title in FACET_TITLES.items():
+        values = results.facets.get(name)
+        if not values:
+            continue
+        chosen = request.args.getlist(name)
+        items = []
+        for value, count in values[:12]:
+            active = str(value) in chosen
+            if name == "office":
+                url = search_url(office=None if active else value)
+                label = all_offices[value].name if value in all_offices else value
+            else:
+                url = toggle_url(name, value)
+                label = format_labels.get(value, value) if name == "format" else value
+            items.append((label, count, url, active))
+        groups.append((name, str(title), items))
+    return groups
 
 
 @bp.get("/katalog")
