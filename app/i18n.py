@@ -86,23 +86,25 @@ def _page_translations():
 
 
 @pass_context
-def _template_gettext(context, string: str, **variables):
+def _template_gettext(__context, __string: str, **variables):
     """``_()`` and ``{% trans %}`` in templates: what Jinja's newstyle gettext does (the
     text as markup when autoescaping, always %-formatted with the variables escaped),
     called directly rather than through the ``_`` alias and two ``Context.call``.  A text
     without "%" is the same after formatting with no variables, so that step is skipped."""
-    rv = _page_translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+    # The parameters' names are Jinja's own: a template's variable may be called "num"
+    # or "string" ({% trans num=… %}), so they must not clash.
+    rv = _page_translations().ugettext(__string)
+    if __context.eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables if variables or "%" in rv else rv
 
 
 @pass_context
-def _template_ngettext(context, singular: str, plural: str, num: int, **variables):
+def _template_ngettext(__context, __singular: str, __plural: str, __num: int, **variables):
     """``{% trans count=… %}…{% pluralize %}`` in templates (Jinja's newstyle ngettext)."""
-    variables.setdefault("num", num)
-    rv = _page_translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
+    variables.setdefault("num", __num)
+    rv = _page_translations().ungettext(__singular, __plural, __num)
+    if __context.eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables
 

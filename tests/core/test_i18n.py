@@ -203,3 +203,15 @@ def test_english_pages_read_in_english_around_the_offices_own_standard(client):
     assert "Requirements" in text and "Persyaratan" not in text.split("Pengguna layanan")[0]
     search = visible_text(client.get("/majenekab/katalog").data)
     assert "Search" in search
+
+
+def test_template_texts_take_variables_named_like_the_gettext_parameters(app):
+    """``_()`` and ``{% trans %}`` in templates: a variable may be called num or string."""
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        page = render_template_string(
+            "{% trans num=n %}{{ num }} berkas{% pluralize %}{{ num }} berkas{% endtrans %} | "
+            "{{ _('Dicetak %(string)s.', string=s) }} | {{ _('100%% gratis') }} | {{ _('Cari') }}",
+            n=3, s="<b>")
+    assert page == "3 berkas | Dicetak &lt;b&gt;. | 100% gratis | Cari"
