@@ -153,14 +153,21 @@ class SharedGeneration:
 
     def bump(self) -> None:
         self.local.bump()
+        self._count()
+
+    def _count(self) -> bytes | None:
+        """Increment the counter and return its value; if Redis is away, owe it until
+        Redis answers again (and return None)."""
         try:
-            self.client.incr(self.key)
-        except Exception as exc:  # Redis away: counted when it is back
+            value = self.client.incr(self.key)
+        except Exception as exc:
             self._fail(exc)
             self._remote = None
             self._owed = True
-        else:
-            self._checked = float("-inf")  # this process reads its own change at once
+            return None
+        self._owed = False
+        self._checked = float("-inf")  # this process reads its own change at once
+        return str(value).encode()
 
     def _read(self) -> None:
         try:
@@ -178,14 +185,8 @@ class SharedGeneration:
             self.local.bump()
             changed = True
             if self._owed:
-                self._owed = False
-                try:
-                    value = self.client.incr(self.key)
-                    value = str(value).encode()
-                except Exception as exc:
-                    self._fail(exc)
-                    self._owed = True
-                    self._remote = None
+                value = self._count()
+                if value is None:
                     return
         self._remote = value
         if changed:
@@ -344,6 +345,14 @@ class PageCache:
 
 
 # ---------------------------------------------------------------------- set-up
+
+
+def on_other_host_write(app: Flask, listener: Callable[[], None]) -> None:
+    """Call ``listener`` when this process sees that another host wrote (only with the
+    cache shared through Redis; otherwise other hosts' writes are not seen here)."""
+    cache = app.extensions.get("page_cache")
+    if cache is not None and isinstance(cache.generation, SharedGeneration):
+        cache.generation.listeners.append(listener)
 
 
 def enabled(app: Flask) -> bool:

@@ -87,10 +87,15 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-#: wrk script: the addresses in turn (each thread from its own starting point).
+#: wrk script: the addresses in turn, each thread from its own starting point.
 ROTATE = """
 local paths = {%s}
 local i = 0
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
 function init(args)
   i = (tonumber(wrk.thread:get("id")) or 0) * 7
 end
@@ -101,11 +106,6 @@ end
 """
 #: Added to count the responses served from the page cache.
 COUNT_HITS = """
-local threads = {}
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
 hits, total = 0, 0
 function response(status, headers, body)
   total = total + 1
@@ -117,18 +117,11 @@ function done(summary, latency, requests)
   io.write(string.format("page-cache hits %d of %d\\n", h, t))
 end
 """
-NUMBER_THREADS = """
-local threads = {}
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
-"""
 
 
 def script(folder: Path, paths: list[str], count_hits: bool = False) -> Path:
     lua = ROTATE % ", ".join('"%s"' % p.replace("\\", "\\\\").replace('"', '\\"') for p in paths)
-    lua += COUNT_HITS if count_hits else NUMBER_THREADS
+    lua += COUNT_HITS if count_hits else ""
     path = folder / f"rotate-{len(list(folder.glob('rotate-*')))}.lua"
     path.write_text(lua)
     return path

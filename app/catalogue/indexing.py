@@ -34,6 +34,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, func, inspect as sa_inspect, select
 from sqlalchemy.orm import Session
 
+from app import pagecache
 from app.catalogue import changes
 from app.catalogue.models import CatalogueChange, Publication
 from app.catalogue.storage import PdfStore
@@ -73,11 +74,9 @@ def init_app(app: Flask) -> None:
     app.extensions["search_index"] = SearchIndex(instance / "search-index",
                                                  protected_words=protected_words(offices))
     follow = app.extensions["search_follow"] = _Follow()
-    cache = app.extensions.get("page_cache")
-    if cache is not None and hasattr(cache.generation, "listeners"):
-        # Another host wrote (app/pagecache.py saw it in Redis): its catalogue changes, if
-        # any, are in the log; read the log before the next search rather than within 0.5 s.
-        cache.generation.listeners.append(follow.check_soon)
+    # Another host wrote: its catalogue changes, if any, are in the log; read the log
+    # before the next search, so that a page rendered now is not kept with old results.
+    pagecache.on_other_host_write(app, follow.check_soon)
     changes.init_app(app)
     if app.config["SEARCH_SYNC_ON_START"]:
         from app.contrib import registry

@@ -121,7 +121,7 @@ def render_search(office_slug: str | None):
                            available=available, passages=passages, examples=examples,
                            facets=facet_groups(results, format_labels) if hits else [],
                            fields=FIELDS, sorts=all_sorts(), format_labels=format_labels,
-                           all_offices=offices(), args=request.args)
+                           all_offices=offices())
 
 
 #: The facets of a results page, in order, with their titles.

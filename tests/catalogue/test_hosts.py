@@ -37,6 +37,14 @@ TITLE = "Statistik Perikanan Tangkap Kabupaten Majene 2025"
 KEPT = "Direktori Perusahaan Industri Kabupaten Majene 2025"
 
 
+def fishing_form(**changes) -> dict:
+    """The staff catalogue form for a new publication on fisheries."""
+    return {**dict(title=TITLE, year="2025", catalogue_number="5402001.7601", publication_number="76010.2501",
+                   issn="", isbn="", release_date="2025-06-30", subjects="Perikanan", language="id",
+                   abstract="Produksi perikanan tangkap menurut kecamatan.", pages="80", format="both",
+                   shelf_location="Rak D-04"), **changes}
+
+
 def fishing_pdf() -> bytes:
     """A softcopy whose text (not its title or abstract) names a fish."""
     buf = io.BytesIO()
@@ -145,10 +153,7 @@ def test_hosts_follow_the_change_log(deployment, tmp_path):
         # Staff add a publication with its softcopy on host A ...
         staff = Browser(a)
         staff.post("/akun/masuk", {"email": "staf@majene.id", "password": "rahasia-123"})
-        form = dict(title=TITLE, year="2025", catalogue_number="5402001.7601", publication_number="76010.2501",
-                    issn="", isbn="", release_date="2025-06-30", subjects="Perikanan", language="id",
-                    abstract="Produksi perikanan tangkap menurut kecamatan.", pages="80", format="both",
-                    shelf_location="Rak D-04")
+        form = fishing_form()
         page = staff.post("/majenekab/staf/katalog/baru", form, {"pdf": ("perikanan.pdf", fishing_pdf())})
         new_id = publication_id(app, TITLE)
         assert new_id is not None, page
@@ -216,10 +221,7 @@ def test_page_caches_of_several_hosts_follow_each_other_through_redis(deployment
 
         staff = Browser(a)
         staff.post("/akun/masuk", {"email": "staf@majene.id", "password": "rahasia-123"})
-        form = dict(title=TITLE, year="2025", catalogue_number="5402001.7601", publication_number="76010.2501",
-                    issn="", isbn="", release_date="2025-06-30", subjects="Perikanan", language="id",
-                    abstract="Produksi perikanan tangkap menurut kecamatan.", pages="80", format="hardcopy",
-                    shelf_location="Rak D-04")
+        form = fishing_form(format="hardcopy")
         staff.post("/majenekab/staf/katalog/baru", form, {})
         new_id = publication_id(app, TITLE)
         assert new_id is not None and new_id not in before

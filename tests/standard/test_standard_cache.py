@@ -30,12 +30,15 @@ def test_an_anonymous_office_page_or_directory_asks_the_database_nothing(make_ap
     assert statements == []
 
 
-def test_a_changed_profile_shows_its_new_text(make_app, offices_dir):
-    app = make_app(OFFICES_DIR=str(offices_dir))
-    client = app.test_client()
+def visitors(app):
+    """A visitor in Indonesian and one who chose English."""
     english = app.test_client()
     english.set_cookie("bahasa", "en")
-    for visitor in (client, english):
+    return app.test_client(), english
+
+
+def test_a_changed_profile_shows_its_new_text(make_app, offices_dir):
+    for visitor in visitors(make_app(OFFICES_DIR=str(offices_dir))):
         text = visible_text(visitor.get("/majenekab/").data)
         assert "Tidak dipungut biaya" in text and "Rp 0 (gratis)" not in text
     profile = offices_dir / "majenekab.yaml"
@@ -43,11 +46,7 @@ def test_a_changed_profile_shows_its_new_text(make_app, offices_dir):
         "  fees:\n    - Tidak dipungut biaya\n", "  fees:\n    - Rp 0 (gratis)\n"), encoding="utf-8")
     # Profiles are read at start: the restarted site (a new app on the same instance folder
     # and database) shows the new text at once, in both languages, not a copy kept from before.
-    restarted = make_app(OFFICES_DIR=str(offices_dir))
-    client = restarted.test_client()
-    english = restarted.test_client()
-    english.set_cookie("bahasa", "en")
-    for visitor in (client, english):
+    for visitor in visitors(make_app(OFFICES_DIR=str(offices_dir))):
         text = visible_text(visitor.get("/majenekab/").data)
         assert "Rp 0 (gratis)" in text and "Tidak dipungut biaya" not in text
 
