@@ -5,9 +5,9 @@ One copy of each, so a fix (a bound, an escape) reaches every page at once.
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Iterable, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 from flask import Blueprint, Flask, make_response, request, session
 from flask_login import current_user
@@ -79,6 +79,27 @@ def known_args(args: Mapping, names: Iterable[str]) -> dict[str, list[str]]:
     """Only the named query arguments, so a link is never built from what a visitor invented."""
     wanted = set(names)
     return {key: args.getlist(key) for key in args.keys() if key in wanted}
+
+
+#: What werkzeug leaves unescaped in a query string: url_for builds the same string.
+QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def with_query(base: str, args: Mapping[str, list]) -> str:
+    """``base`` with query arguments (name -> values) added, encoded as url_for encodes them.
+
+    A page with dozens of links to itself (facets, sorts, pages) builds its own address
+    once and each link's query with this, instead of a url_for per link.
+    """
+    query = "&".join([_query_pair(key, str(value)) for key, values in args.items() for value in values
+                      if value is not None])
+    return f"{base}?{query}" if query else base
+
+
+@lru_cache(maxsize=4096)
+def _query_pair(key: str, value: str) -> str:
+    """``key=value`` as urlencode writes it; a page repeats the same few dozen pairs."""
+    return f"{quote_plus(key, safe=QUERY_SAFE)}={quote_plus(value, safe=QUERY_SAFE)}"
 
 
 def init_app(app: Flask) -> None:

@@ -131,7 +131,8 @@ _PASSAGES_KEPT = 1024
 
 def text_passages(hits: list[tuple[Hit, Publication]]) -> dict[int, str]:
     """For the hits found only through their PDF text: the passage of the
-    text that matched (HTML, marked), by publication id."""
+    text that matched (HTML, marked), by publication id.  Each hit comes with its
+    publication, or a row with its ``id`` and ``pdf_sha256``."""
     index, store = search_index(), pdf_store()
     passages: dict[int, str] = {}
     for hit, publication in hits:

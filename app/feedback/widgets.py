@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Flask, g, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.catalogue.models import SoftcopyAccess
@@ -54,13 +56,25 @@ def publication_widget(publication) -> dict:
     return context
 
 
-def _summaries(ids) -> dict[int, RatingSummary]:
-    """The rating summaries of some publications, in one query."""
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """What a result row shows of a publication's ratings."""
+
+    average: float
+    count: int
+
+
+#: Built once: a results page asks for twenty publications' ratings on every request.
+_RATINGS = (select(RatingSummary.publication_id, RatingSummary.average, RatingSummary.count)
+            .where(RatingSummary.publication_id.in_(bindparam("ids", expanding=True))))
+
+
+def _summaries(ids) -> dict[int, Rating]:
+    """The ratings of some publications, in one query (columns, not objects)."""
     ids = list(ids)
     if not ids:
         return {}
-    return {s.publication_id: s for s in db.session.scalars(
-        select(RatingSummary).where(RatingSummary.publication_id.in_(ids)))}
+    return {pid: Rating(average, count) for pid, average, count in db.session.execute(_RATINGS, {"ids": ids})}
 
 
 def search_results_widget(results=None, **_kwargs) -> None:

@@ -180,6 +180,25 @@ def test_facet_filters_and_sorts(shelf):
     assert text.index("Kabupaten Majene Dalam") < text.index("Keadaan") < text.index("Statistik Peternakan")
 
 
+def test_facet_and_sort_links_switch_one_choice_and_keep_the_rest(shelf):
+    """The links of a results page are built from the page's own address: following them
+    switches one facet or the order on and off and keeps the words."""
+    app, catalogue = shelf
+    client = app.test_client()
+    links = read_page(client.get("/majenekab/katalog?q=kabupaten+majene&field=all&page=1").data).links
+    year = [href for text, href in links if text.startswith("2023")][0]
+    assert year == "/majenekab/katalog?q=kabupaten+majene&field=all&year=2023"
+    html = client.get(year).get_data(as_text=True)
+    assert "1 publikasi" in visible_text(html) and "Ketenagakerjaan" in visible_text(html)
+    assert 'aria-current="true" class="facet--active"' in html
+    links = read_page(html).links
+    off = [href for text, href in links if text.startswith("✓") and "2023" in text][0]
+    assert off == "/majenekab/katalog?q=kabupaten+majene&field=all"
+    by_title = dict(links)["Judul (A–Z)"]
+    assert by_title == "/majenekab/katalog?q=kabupaten+majene&field=all&year=2023&sort=title"
+    assert client.get(by_title).status_code == 200
+
+
 def test_field_search_by_number(shelf):
     app, catalogue = shelf
     client = app.test_client()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app.web import like_pattern, page_arg, parse_int, safe_next, slugify, text_arg
+from app.web import like_pattern, page_arg, parse_int, safe_next, slugify, text_arg, with_query
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -48,6 +48,20 @@ def test_like_pattern_escapes_wildcards():
 ])
 def test_safe_next_allows_local_paths_only(target, expected):
     assert safe_next(target) == expected
+
+
+@pytest.mark.parametrize("args", [
+    {}, {"q": ["penduduk"]}, {"q": ["dalam angka", "x+y"], "year": [2023, "2024"]},
+    {"q": ["a&b=c#d?e/f", "é 💥", "!$'()*,/:;?@~%20"], "subject": ["Kependudukan"], "page": [2]},
+    {"q": [""], "format": [None, "softcopy"]},
+])
+def test_with_query_builds_what_url_for_builds(app, args):
+    """Search pages build their facet, sort and page links with with_query: the same
+    strings url_for would have built, whatever a visitor typed."""
+    from flask import url_for
+
+    with app.test_request_context("/"):
+        assert with_query("/katalog", args) == url_for("catalogue_all.search_all", **args)
 
 
 def test_slugify():
