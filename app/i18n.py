@@ -22,7 +22,7 @@ from babel.numbers import format_decimal
 from flask import Blueprint, Flask, current_app, g, redirect, request
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_locale, get_translations, gettext
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -85,26 +85,30 @@ def _page_translations():
     return get_translations()
 
 
-@pass_context
-def _template_gettext(__context, __string: str, **variables):
+@pass_eval_context
+def _template_gettext(__eval_ctx, __string: str, **variables):
     """``_()`` and ``{% trans %}`` in templates: what Jinja's newstyle gettext does (the
     text as markup when autoescaping, always %-formatted with the variables escaped),
     called directly rather than through the ``_`` alias and two ``Context.call``.  A text
-    without "%" is the same after formatting with no variables, so that step is skipped."""
+    without "%" is the same after formatting with no variables, so that step is skipped.
+
+    It takes the evaluation context, not the whole context as Jinja's does: a function
+    that takes the context, called after a ``{% set %}`` in a block or inside a loop, is
+    given a copy of the page's whole context on every call."""
     # The parameters' names are Jinja's own: a template's variable may be called "num"
     # or "string" ({% trans num=… %}), so they must not clash.
     rv = _page_translations().ugettext(__string)
-    if __context.eval_ctx.autoescape:
+    if __eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables if variables or "%" in rv else rv
 
 
-@pass_context
-def _template_ngettext(__context, __singular: str, __plural: str, __num: int, **variables):
+@pass_eval_context
+def _template_ngettext(__eval_ctx, __singular: str, __plural: str, __num: int, **variables):
     """``{% trans count=… %}…{% pluralize %}`` in templates (Jinja's newstyle ngettext)."""
     variables.setdefault("num", __num)
     rv = _page_translations().ungettext(__singular, __plural, __num)
-    if __context.eval_ctx.autoescape:
+    if __eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables
 

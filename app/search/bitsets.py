@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import threading
+import time
 import weakref
 from array import array
 from collections import OrderedDict
@@ -368,6 +370,9 @@ def clear_caches(terms_only: bool = False) -> None:
         reader.forget_queries()
 
 
+#: How old a directory's modification time must be before :meth:`_Reader.fresh` trusts it.
+_SETTLED_NS = 2_000_000_000
+
 #: Every open reader of the process (for :func:`clear_caches`).
 _OPEN_READERS: "weakref.WeakSet[_Reader]" = weakref.WeakSet()
 
@@ -387,6 +392,8 @@ class _Reader:
         self.ix = FileStorage(str(target), supports_mmap=False).open_index()
         self.searcher = self.ix.searcher()
         self.closed = False
+        #: A modification time of the directory seen when the searcher was up to date.
+        self._settled: int | None = None
         try:
             self.schema = self.searcher.schema
             reader = self.searcher.reader()
@@ -420,7 +427,22 @@ class _Reader:
             _close_searcher(self.searcher)
 
     def fresh(self) -> bool:
-        return self.searcher.up_to_date()
+        """Whether the index is still at this reader's generation.
+
+        Whoosh lists the directory to tell, on every search.  A commit adds a file to
+        the directory and so changes its modification time: a time already seen with
+        the searcher up to date answers without the listing.  A time is remembered only
+        once it is older than the clock's tick could hide (file times are coarse: a
+        commit in the same tick as the listing would leave the time unchanged).
+        """
+        mtime = os.stat(self.target).st_mtime_ns
+        if mtime == self._settled:
+            return True
+        if not self.searcher.up_to_date():
+            return False
+        if time.time_ns() - mtime > _SETTLED_NS:
+            self._settled = mtime
+        return True
 
     def _compose(self, parts: Iterable[tuple[int, int]]) -> int:
         bits = 0

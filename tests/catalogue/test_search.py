@@ -589,6 +589,24 @@ def test_add_update_remove_are_seen_at_once(fresh):
     assert sum(c for _, c in find(fresh, "").facets["office"]) == 30
 
 
+def test_a_settled_index_is_not_listed_on_every_search_and_a_write_is_still_seen(fresh, monkeypatch):
+    """Whether the index changed is first read from its directory's modification time,
+    once that time is old enough to trust; Whoosh's listing of the directory is the rest."""
+    assert find(fresh, "hortikultura").total == 0
+    reader = fresh._reader()
+    long_ago = time.time() - 60
+    os.utime(reader.target, (long_ago, long_ago))
+    assert find(fresh, "statistik").total  # listed once more, and the old time remembered
+    listings = []
+    monkeypatch.setattr(reader.searcher, "up_to_date", lambda: listings.append(1) or True)
+    assert find(fresh, "statistik").total and find(fresh, "pdrb").total
+    assert listings == [] and fresh._reader() is reader
+    monkeypatch.undo()
+    fresh.add([pub(100, "bengkulu", "Statistik Hortikultura Provinsi Bengkulu 2024", 2024)])
+    assert ids(find(fresh, "hortikultura")) == [100]
+    assert fresh._reader() is not reader
+
+
 def test_stored_versions(fresh):
     versions = fresh.stored_versions()
     assert versions == {d.id: d.updated for d in CATALOGUE}
