@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -120,12 +120,31 @@ HIT_ROWS = (select(Publication.id, Publication.office, Publication.year, Publica
             .where(Publication.id.in_(bindparam("ids", expanding=True))))
 
 
+@dataclass(frozen=True, slots=True)
+class HitRow:
+    """A publication as a result row shows it (the widgets of slot "search_hit" get it)."""
+
+    id: int
+    office: str
+    year: int | None
+    format: str
+    catalogue_number: str | None
+    pdf_sha256: str | None
+    #: The publication's page.
+    url: str
+
+
 def hit_rows(results) -> list[tuple]:
-    """(hit, row) of each hit still in the database (the index may lag a deletion);
-    a row has the attributes of :data:`HIT_ROWS`."""
+    """(hit, :class:`HitRow`) of each hit still in the database (the index may lag a deletion)."""
     if not results.hits:
         return []
-    rows = {row.id: row for row in db.session.execute(HIT_ROWS, {"ids": [hit.id for hit in results.hits]})}
+    rows, prefixes = {}, {}
+    for row in db.session.execute(HIT_ROWS, {"ids": [hit.id for hit in results.hits]}):
+        prefix = prefixes.get(row.office)
+        if prefix is None:  # a page's address is its office's catalogue address and its id
+            prefix = prefixes[row.office] = url_for("catalogue.detail", office_slug=row.office,
+                                                    publication_id=0).removesuffix("0")
+        rows[row.id] = HitRow(*row, url=f"{prefix}{row.id}")
     return [(hit, rows[hit.id]) for hit in results.hits if hit.id in rows]
 
 

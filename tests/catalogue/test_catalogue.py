@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.catalogue.importing import COLUMNS
 from app.catalogue.models import Publication, SoftcopyAccess
 from app.extensions import db
+from tests import factories
 from tests.factories import ROWS, run_import, write_csv
 from tests.helpers import csrf_from, login, read_page, visible_text
 
@@ -197,6 +198,32 @@ def test_facet_and_sort_links_switch_one_choice_and_keep_the_rest(shelf):
     by_title = dict(links)["Judul (A–Z)"]
     assert by_title == "/majenekab/katalog?q=kabupaten+majene&field=all&year=2023&sort=title"
     assert client.get(by_title).status_code == 200
+
+
+def test_every_result_leads_to_its_publication(shelf, make_app, tmp_path, pdf_dir):
+    """A result's link is built from its office's catalogue address and its id, also on
+    a site that serves one office at its root (SITE_OFFICE)."""
+    app, catalogue = shelf
+    client = app.test_client()
+    for url in ("/katalog?q=statistik", "/majenekab/katalog", "/katalog?sort=title&page=2"):
+        hrefs = [href for text, href in read_page(client.get(url).data).links if "/katalog/" in href
+                 and href.rsplit("/", 1)[1].isdigit()]
+        assert hrefs, url
+        for href in hrefs:
+            office, publication_id = href.split("/")[1], int(href.rsplit("/", 1)[1])
+            assert catalogue_office(app, publication_id) == office
+            assert client.get(href).status_code == 200
+    single = make_app(SITE_OFFICE="majenekab")
+    factories.import_rows(single, tmp_path, factories.ROWS, pdf_dir)
+    client = single.test_client()
+    hrefs = [href for text, href in read_page(client.get("/katalog").data).links if href.startswith("/katalog/")]
+    assert hrefs and all(client.get(href).status_code == 200 for href in hrefs)
+    assert "Kabupaten Majene Dalam Angka 2024" in visible_text(client.get(hrefs[0]).data)
+
+
+def catalogue_office(app, publication_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Publication, publication_id).office
 
 
 def test_field_search_by_number(shelf):
