@@ -8,7 +8,9 @@ WSGI layer in front of Flask (inside ProxyFix, behind WhiteNoise), without Flask
 template or a database query.  An entry is used only while
 
 * no process of this host has committed a write to the database since it was rendered:
-  every commit that wrote bumps a token shared by the host's processes
+  every commit that wrote bumps a token shared by the host's processes (except a commit
+  that wrote only to tables no shared page shows, :func:`private_tables`: a download's
+  log row, a login, a guest-book entry)
   (``instance/page-cache.gen``, memory-mapped, so reading it costs no system call), once
   the search index applied the commit's catalogue changes; the index bumps it too
   whenever it applies changes later (app/catalogue/indexing.py);
@@ -70,6 +72,9 @@ NEUTRAL_COOKIES = frozenset({"bahasa"})
 MAX_BODY = 512 * 1024
 #: Statements that write nothing (anything else marks the connection as having written).
 _READ_ONLY = re.compile(r"\s*(?:SELECT|PRAGMA|SAVEPOINT|RELEASE|ROLLBACK)\b", re.IGNORECASE)
+#: The table an INSERT, UPDATE or DELETE writes to, as SQLAlchemy writes them.
+_WRITTEN_TABLE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?[\s(]',
+                            re.IGNORECASE)
 _WROTE = "pst_page_cache_wrote"
 _COMMITTED = "pst_page_cache_committed"
 
@@ -98,6 +103,23 @@ def shared_endpoints(app: Flask) -> dict[str, int]:
     """The endpoints named by :func:`share` and their periods (the dict itself: later
     calls add to it)."""
     return app.extensions.setdefault("page_cache_endpoints", {})
+
+
+def private_tables(app: Flask, *tables: str) -> None:
+    """Name tables that no shared page shows, whatever their rows (a feature's own log,
+    sessions, tickets): a commit that wrote only to them keeps the kept pages.  A table
+    that any shared page reads, even in part (ratings, survey answers, user names in
+    reviews), must not be named."""
+    app.extensions.setdefault("page_cache_private_tables", set()).update(tables)
+
+
+def writes_shared_data(statement: str, private: frozenset[str]) -> bool:
+    """Whether a statement may change what a shared page shows: anything but a read or
+    a write to a private table (a write whose table is not recognised counts)."""
+    if _READ_ONLY.match(statement):
+        return False
+    written = _WRITTEN_TABLE.match(statement)
+    return written is None or written.group(1).lower() not in private
 
 
 class Generation:
@@ -395,7 +417,8 @@ def init_app(app: Flask) -> PageCache | None:
 
 
 def watch_writes(app: Flask) -> None:
-    """Bump the host's token after every commit that wrote (call once every feature plugged in).
+    """Bump the host's token after every commit that wrote to a table that is not private
+    (:func:`private_tables`; call once every feature plugged in).
 
     Writes are seen on the engine (ORM flushes, bulk statements and Core alike).  The
     token is bumped when the connection goes back to the pool after such a commit, and
@@ -409,9 +432,10 @@ def watch_writes(app: Flask) -> None:
 
     with app.app_context():
         engine = db.engine
+    private = frozenset(app.extensions.get("page_cache_private_tables", ()))
 
     def before_cursor_execute(conn, _cursor, statement, _parameters, _context, _executemany):
-        if not _READ_ONLY.match(statement):
+        if writes_shared_data(statement, private):
             conn.info[_WROTE] = True
 
     def commit(conn):

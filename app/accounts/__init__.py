@@ -21,12 +21,17 @@ no_store_blueprint(staff_bp)
 
 
 def init_app(app: Flask) -> None:
+    from app import pagecache
     from app.accounts import cli, personal_data, staff, views  # noqa: F401 (routes)
+    from app.accounts.models import LoginSession
     from app.contrib import Link, Widget, registry
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     app.cli.add_command(cli.users)
+    # Logins: no page kept for anonymous visitors shows them (user names in reviews
+    # come from the accounts themselves, which are not private).
+    pagecache.private_tables(app, LoginSession.__tablename__)
 
     reg = registry(app)
     reg.widget(Widget("nav_end", "accounts/_nav.html", lambda: {}, order=90))

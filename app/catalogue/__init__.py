@@ -20,6 +20,7 @@ no_store_blueprint(account_bp)
 
 def init_app(app: Flask) -> None:
     from app import pagecache, site
+    from app.catalogue.models import SoftcopyAccess
     from app.catalogue import account, cli, indexing, staff, views  # noqa: F401 (routes)
     from app.contrib import Link, registry
 
@@ -33,6 +34,8 @@ def init_app(app: Flask) -> None:
     # They show no time: kept until a write (or the hour), not only for the minute.
     pagecache.share(app, "catalogue.search", "catalogue_all.search_all", "catalogue.detail",
                     period=pagecache.HOUR)
+    # The log of reads and downloads: staff pages and the reader's account show it.
+    pagecache.private_tables(app, SoftcopyAccess.__tablename__)
 
     reg = registry(app)
     reg.nav(Link("catalogue.search", _l("Katalog"), order=20, scope="office", active=("catalogue.",)))

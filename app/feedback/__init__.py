@@ -31,6 +31,7 @@ no_store_blueprint(account_bp)
 def init_app(app: Flask) -> None:
     from app import pagecache, site
     from app.feedback import account, cli, staff, views, widgets  # noqa: F401 (routes)
+    from app.feedback.models import Bookmark, Case, CaseMessage
 
     site.register_office_blueprint(app, bp)
     site.register_office_blueprint(app, staff_bp)
@@ -38,6 +39,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.cli.add_command(cli.feedback)
     pagecache.share(app, "feedback.ikm_page")
+    # Bookmarks and cases are a user's or the staff's; ratings and survey answers are
+    # on shared pages (publication, results, IKM), so they are not named here.
+    pagecache.private_tables(app, Bookmark.__tablename__, Case.__tablename__, CaseMessage.__tablename__)
     if not app.config["SITE_OFFICE"]:
         app.register_blueprint(site_bp)
     widgets.register(app)

@@ -18,7 +18,8 @@ bp = Blueprint("visits", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from app import site
+    from app import pagecache, site
+    from app.visits.models import GuestBookCode, GuestBookEntry, LockerAssignment, QueueCounter, QueueTicket
     from app.contrib import Link, registry
     from app.visits import cli, personal_data, queue, staff, views  # noqa: F401 (routes)
     from app.lang import _l
@@ -26,6 +27,9 @@ def init_app(app: Flask) -> None:
     site.register_office_blueprint(app, bp)
     site.register_office_blueprint(app, staff.bp)
     app.cli.add_command(cli.visits)
+    # The guest book, the queue and the lockers are on staff and kiosk pages only.
+    pagecache.private_tables(app, *(model.__tablename__ for model in (
+        GuestBookEntry, GuestBookCode, QueueCounter, QueueTicket, LockerAssignment)))
 
     reg = registry(app)
     reg.staff_link(Link("visits_staff.console", _l("Antrean"), order=10, audience="staff",

@@ -7,14 +7,15 @@ from contextlib import contextmanager
 
 import pytest
 from flask import template_rendered
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app import pagecache
-from app.catalogue.models import Publication
+from app.accounts.models import LoginSession
+from app.catalogue.models import Publication, SoftcopyAccess
 from app.extensions import db
 from app.feedback.models import RatingSummary
 from tests import factories
-from tests.helpers import login, queries, visible_text
+from tests.helpers import csrf_from, login, post_form, queries, visible_text
 
 TITLE = factories.ROWS[0]["title"]
 
@@ -95,6 +96,49 @@ def test_a_commit_makes_every_kept_page_new(app, client, publication):
         db.session.execute(update(Publication).where(Publication.id == pid).values(shelf_location="Rak Z-99"))
         db.session.commit()
     assert "Rak Z-99" in visible_text(client.get(f"/majenekab/katalog/{pid}").data)
+
+
+def test_writes_to_private_tables_keep_the_kept_pages(app, client, publication, make_user):
+    """A download's log row or a login is on no shared page: the kept pages stay; a
+    rating is, so the publication and the results show it at once."""
+    make_user()
+    reader = app.test_client()
+    assert login(reader, "pengguna@contoh.id").status_code == 302
+    pid = publication_id(app)
+    pages = (f"/majenekab/katalog/{pid}", "/majenekab/katalog?q=majene", "/majenekab/")
+    for page in pages:
+        client.get(page)
+        assert client.get(page).headers.get("X-Page-Cache") == "hit", page
+    token = csrf_from(reader.get(pages[0]).data)
+    assert reader.post(f"/majenekab/katalog/{pid}/unduh", data={"csrf_token": token}).status_code == 303
+    assert login(app.test_client(), "pengguna@contoh.id").status_code == 302  # a second session
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SoftcopyAccess.id))) == 1
+        assert db.session.scalar(select(func.count(LoginSession.id))) == 2
+    for page in pages:
+        assert client.get(page).headers.get("X-Page-Cache") == "hit", page
+    rating = post_form(reader, f"/majenekab/katalog/{pid}/penilaian", {"stars": "5"})
+    assert rating.status_code == 303
+    detail = client.get(pages[0])
+    assert "X-Page-Cache" not in detail.headers and "(1 penilaian)" in visible_text(detail.data)
+    assert "(1 penilaian)" in visible_text(client.get(pages[1]).data)
+
+
+@pytest.mark.parametrize("statement, shared", [
+    ("SELECT publication.id FROM publication", False),
+    ("INSERT INTO softcopy_access (token, kind, office) VALUES (?, ?, ?)", False),
+    ("INSERT INTO softcopy_access (token) VALUES (%(token)s) RETURNING softcopy_access.id", False),
+    ("UPDATE queue_counter SET value=? WHERE queue_counter.id = ?", False),
+    ('DELETE FROM "login_session" WHERE login_session.id = ?', False),
+    ("INSERT INTO publication_rating (stars) VALUES (?)", True),
+    ("UPDATE publication SET title=? WHERE publication.id = ?", True),
+    ("INSERT INTO softcopy_access_archive (token) VALUES (?)", True),
+    ("WITH gone AS (SELECT 1) DELETE FROM softcopy_access", True),
+    ("CREATE TABLE softcopy_access (id INTEGER)", True),
+])
+def test_which_statements_change_shared_pages(statement, shared):
+    private = frozenset({"softcopy_access", "queue_counter", "login_session"})
+    assert pagecache.writes_shared_data(statement, private) is shared
 
 
 def test_a_commit_in_another_process_of_the_host_counts(cached_app, publication):
