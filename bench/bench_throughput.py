@@ -21,8 +21,9 @@ the cached mode each address is rendered the first time a worker gets it and aga
 each minute and after every write; a last short run per page counts the share of
 responses that came from the cache (``X-Page-Cache: hit``).
 
-Targets (issue 12): office page >= 60 %, detail page >= 50 %, search with hits >= 25 %
-of hello world's requests per second.
+Targets (issue 12), for the site as deployed (the cached mode): office page >= 60 %,
+detail page >= 50 %, search with hits >= 25 % of hello world's requests per second.
+The rendered mode has none: it shows what rendering costs.
 """
 
 from __future__ import annotations
@@ -260,20 +261,27 @@ def main() -> int:
     print(f"gunicorn, 2 sync workers each; wrk -t2 -c16, {args.seconds} s per run, median of {args.rounds} "
           f"round(s); {machine()}; load average at the end {load[0]:.1f}")
     print(f"hello world: {reference:.0f} requests/s (runs: {', '.join(f'{r:.0f}' for r in hello_rates)})")
+    unmet = []
     for mode in modes:
-        title = ("cached: anonymous visitors, the page cache on (as deployed)" if mode == "cached"
-                 else "rendered: PAGE_CACHE=0, every request rendered by Flask")
+        # The targets are the site's as deployed; rendered figures are what a logged-in
+        # visitor (or the first visitor of an address after a write) costs.
+        title = ("cached: anonymous visitors, the page cache on (as deployed; the targets)" if mode == "cached"
+                 else "rendered: PAGE_CACHE=0, every request rendered by Flask (no target)")
         print(f"\n{title}")
         print(f"{'page':10} {'addresses':>9} {'req/s':>8} {'ratio':>7}  {'target':>6}  verdict"
               + ("  from cache" if mode == "cached" else ""))
         for name, paths in pages.items():
             rate = statistics.median(rates[mode, name])
             ratio = rate / reference
-            target = TARGETS.get(name)
+            target = TARGETS.get(name) if mode == "cached" else None
             verdict = ("met" if ratio >= target else "not met") if target else "-"
+            if verdict == "not met":
+                unmet.append(name)
             shown = f">={target:.0%}" if target else "-"
             share = f"  {hits[name]:10.1%}" if mode == "cached" else ""
             print(f"{name:10} {len(paths):9} {rate:8.0f} {ratio:7.1%}  {shown:>6}  {verdict:7}{share}")
+    if "cached" in modes:
+        print("\nevery throughput target met" if not unmet else f"\ntargets not met: {', '.join(unmet)}")
     return 0
 
 
