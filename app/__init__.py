@@ -18,6 +18,7 @@ from app import config as settings
 from app.config import PROJECT_ROOT
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app import site
+from app.templating import App
 from app.offices import load_offices
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; refuse to start on a bad key or a broken office profile."""
     config = dict(config or {})
     instance_path = config.pop("INSTANCE_PATH", None) or settings.instance_path()
-    app = Flask(
+    app = App(
         __name__,
         instance_path=str(instance_path),
         instance_relative_config=True,

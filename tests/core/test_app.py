@@ -166,3 +166,25 @@ def test_the_limiter_runs_no_check_before_requests_when_only_views_carry_limits(
 
     assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
     assert client.get("/majenekab/").status_code == 200
+
+
+def test_every_loaded_template_has_every_global_of_the_environment(app, client, make_user):
+    """Templates keep a plain copy of the environment's globals made when they are loaded
+    (app/templating.py): the app must have set them all before, and a template's own
+    globals must not leak into the environment's."""
+    from tests.helpers import login
+
+    make_user()
+    for path in ("/", "/majenekab/", "/majenekab/katalog?q=statistik", "/katalog", "/majenekab/ikm",
+                 "/akun/masuk", "/majenekab/tidak-ada"):
+        client.get(path)
+    login(client, "pengguna@contoh.id")
+    client.get("/akun/")
+    env = app.jinja_env
+    templates = [template for template in env.cache.values()]
+    assert len(templates) > 10
+    for template in templates:
+        assert type(template.globals) is dict
+        assert {name: template.globals[name] for name in env.globals} == env.globals, template.name
+    local = env.from_string("{{ greeting }}", globals={"greeting": "halo"})
+    assert local.render() == "halo" and "greeting" not in env.globals
