@@ -63,7 +63,8 @@ def test_a_long_pdf_text_is_quick():
     text = ("Angka sementara hasil pencacahan lapangan di desa. " * 4000) + REPORT  # ~200 KB
     started = time.perf_counter()
     passage = best_passage(text, "pengangguran")
-    assert time.perf_counter() - started < 0.2
+    # A guard against a scan that grows with the square of the text (seconds), not a speed target.
+    assert time.perf_counter() - started < 1.0
     assert passage.startswith("Jumlah penduduk yang <mark>menganggur</mark>")
 
 

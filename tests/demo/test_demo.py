@@ -321,11 +321,8 @@ def test_csv_empty_fields_for_none(tmp_path):
 def test_pdfs_match_records(default_records):
     sample = _sample(demo_records(200))
     assert len(sample) >= 18 and {r["office"] for r in sample} == set(SLUGS)
-    durations = []
     for record in sample:
-        started = time.perf_counter()
         pdf = render_pdf(record)
-        durations.append(time.perf_counter() - started)
         reader = PdfReader(io.BytesIO(pdf))
         assert len(reader.pages) == record["pages"]
         assert reader.metadata.title == record["title"]
@@ -347,7 +344,6 @@ def test_pdfs_match_records(default_records):
         lowered = text.lower()
         for words in ("luas wilayah", *TOPIC_WORDS[_kind(record)]):
             assert words in lowered, (words, record["title"])
-    assert max(durations) < 1.0, durations  # typically ~0.1 s
 
 
 def test_pdf_is_deterministic_and_has_tables():
