@@ -35,12 +35,13 @@ follows the page's language, through app/lang.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Iterator, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.lang import _l
@@ -213,26 +214,38 @@ def _profile_counts(respondents: int, flat: list[int]) -> dict[str, list[Profile
     return out
 
 
+@cache
+def _tally_statements():
+    """The two statements of :func:`tally`, built once (some eighty expressions): the
+    office and the days are bound when they run."""
+    where = (SurveyResponse.office == bindparam("office"), SurveyResponse.local_date >= bindparam("start"),
+             SurveyResponse.local_date < bindparam("end"))
+    columns = [getattr(SurveyResponse, e.column) for e in ELEMENTS]
+    parts = [func.count()] + [func.coalesce(func.sum(c), 0) for c in columns]
+    parts += [n for c in columns for n in _counts(c, SCALE)]
+    parts += [n for column, _label, choices in PROFILE for n in _counts(getattr(SurveyResponse, column), choices)]
+    answers = select(*parts).where(*where)
+    suggestions = select(func.count()).select_from(SurveyResponse).where(
+        *where, SurveyResponse.suggestion.is_not(None))
+    return answers, suggestions
+
+
 def tally(session: Session, office: str, start: date, end: date) -> tuple[IkmResult | None, dict[str, list[ProfileCount]]]:
     """The IKM and the respondents by profile, for responses given on start <= day < end.
 
     One aggregate query over the covering index (count, the nine sums, the answers 1–4
     of each element, each profile choice), one count of suggestions over their own index.
     """
-    columns = [getattr(SurveyResponse, e.column) for e in ELEMENTS]
-    parts = [func.count()] + [func.coalesce(func.sum(c), 0) for c in columns]
-    parts += [n for c in columns for n in _counts(c, SCALE)]
-    parts += [n for column, _label, choices in PROFILE for n in _counts(getattr(SurveyResponse, column), choices)]
-    row = [int(v) for v in session.execute(select(*parts).where(*_range(office, start, end))).one()]
+    answers, suggestions = _tally_statements()
+    bounds = {"office": office, "start": start, "end": end}
+    row = [int(v) for v in session.execute(answers, bounds).one()]
     respondents, n = row[0], len(ELEMENTS)
     if not respondents:
         return None, {}
     sums = row[1:1 + n]
     flat = row[1 + n:1 + n + n * len(SCALE)]
     distributions = [flat[i * len(SCALE):(i + 1) * len(SCALE)] for i in range(n)]
-    suggestions = session.scalar(select(func.count()).select_from(SurveyResponse).where(
-        *_range(office, start, end), SurveyResponse.suggestion.is_not(None))) or 0
-    result = compute(respondents, sums, distributions, int(suggestions))
+    result = compute(respondents, sums, distributions, int(session.scalar(suggestions, bounds) or 0))
     return result, _profile_counts(respondents, row[1 + n + n * len(SCALE):])
 
 
@@ -249,11 +262,16 @@ def profile_counts(session: Session, office: str, start: date, end: date) -> dic
 
 def date_span(session: Session, office: str) -> tuple[date | None, date | None]:
     """The first and last day on which the office's survey was answered."""
-    # Two subqueries: SQLite reads a lone min() or max() from the index's end, not both at once.
-    days = [select(f(SurveyResponse.local_date)).where(SurveyResponse.office == office).scalar_subquery()
-            for f in (func.min, func.max)]
-    first, last = session.execute(select(*days)).one()
+    first, last = session.execute(_span_statement(), {"office": office}).one()
     return first, last
+
+
+@cache
+def _span_statement():
+    # Two subqueries: SQLite reads a lone min() or max() from the index's end, not both at once.
+    days = [select(f(SurveyResponse.local_date)).where(SurveyResponse.office == bindparam("office"))
+            .scalar_subquery() for f in (func.min, func.max)]
+    return select(*days)
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,13 @@ def test_aggregate_matches_the_hand_computation(app):
         assert result.converted == Decimal("85.42") and result.respondents == 4
         assert [s.total for s in result.elements] == sums_of(HAND)
         assert result.elements[1].distribution == (0, 1, 2, 1)  # U2: one 2, two 3s, one 4
+        # The statements are built once; each call binds its own office and days.
+        other = ikm.aggregate(db.session, "sawahluntokota", date(2026, 1, 1), date(2026, 4, 1))
+        later = ikm.aggregate(db.session, "majenekab", date(2026, 4, 1), date(2026, 7, 1))
+        assert other.respondents == 1 and later.respondents == 1 and other.converted == Decimal("25.00")
+        assert ikm.aggregate(db.session, "bengkulu", date(2026, 1, 1), date(2026, 4, 1)) is None
+        assert ikm.date_span(db.session, "majenekab")[1] == date(2026, 4, 1)
+        assert ikm.date_span(db.session, "bengkulu") == (None, None)
 
 
 def test_aggregate_equals_a_brute_force_count_and_loads_no_rows(app):
