@@ -124,7 +124,10 @@ def run(kind: str, count: int, rounds: int) -> list[tuple[str, float, float, int
     with database(kind, folder) as uri:
         app = create_app({"APP_ENV": "testing", "SECRET_KEY": "bench-" + "k" * 40, "SQLALCHEMY_DATABASE_URI": uri,
                           "INSTANCE_PATH": folder / "instance", "SEARCH_SYNC_ON_START": False,
-                          "RATELIMIT_ENABLED": False, "CLOCK": lambda: datetime(2026, 12, 15, 2, 0).astimezone()})
+                          "RATELIMIT_ENABLED": False, "CLOCK": lambda: datetime(2026, 12, 15, 2, 0).astimezone(),
+                          # Rendering is measured: the page cache (on by default with SQLite)
+                          # would answer every round but the first from memory.
+                          "PAGE_CACHE": False})
         try:
             with app.app_context():
                 db.create_all()
