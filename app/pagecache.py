@@ -9,8 +9,8 @@ template or a database query.  An entry is used only while
 
 * no process of this host has committed a write to the database since it was rendered:
   every commit that wrote bumps a token shared by the host's processes (except a commit
-  that wrote only to tables no shared page shows, :func:`private_tables`: a download's
-  log row, a login, a guest-book entry)
+  that wrote only what no shared page shows, :func:`private_tables` and
+  :func:`private_columns`: a download's log row, a login, a guest-book entry)
   (``instance/page-cache.gen``, memory-mapped, so reading it costs no system call), once
   the search index applied the commit's catalogue changes; the index bumps it too
   whenever it applies changes later (app/catalogue/indexing.py);
@@ -53,7 +53,7 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from flask import Flask
 from sqlalchemy import event
@@ -75,6 +75,9 @@ _READ_ONLY = re.compile(r"\s*(?:SELECT|PRAGMA|SAVEPOINT|RELEASE|ROLLBACK)\b", re
 #: The table an INSERT, UPDATE or DELETE writes to, as SQLAlchemy writes them.
 _WRITTEN_TABLE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?[\s(]',
                             re.IGNORECASE)
+#: An UPDATE's table and its SET clause, and the columns that clause assigns.
+_UPDATE = re.compile(r'\s*UPDATE\s+"?(\w+)"?\s+SET\s+(.*?)\s+WHERE\b', re.IGNORECASE | re.DOTALL)
+_ASSIGNED = re.compile(r'(?:^|,)\s*"?(\w+)"?\s*=')
 _WROTE = "pst_page_cache_wrote"
 _COMMITTED = "pst_page_cache_committed"
 
@@ -113,13 +116,33 @@ def private_tables(app: Flask, *tables: str) -> None:
     app.extensions.setdefault("page_cache_private_tables", set()).update(tables)
 
 
-def writes_shared_data(statement: str, private: frozenset[str]) -> bool:
-    """Whether a statement may change what a shared page shows: anything but a read or
-    a write to a private table (a write whose table is not recognised counts)."""
+def private_columns(app: Flask, table: str, *columns: str) -> None:
+    """Name columns of a table that shared pages do read, but never these columns (an
+    account's last login): an UPDATE that sets only them keeps the kept pages."""
+    app.extensions.setdefault("page_cache_private_columns", {}).setdefault(table, set()).update(columns)
+
+
+def writes_shared_data(statement: str, private: frozenset[str],
+                       columns: Mapping[str, set[str]] | None = None) -> bool:
+    """Whether a statement may change what a shared page shows: anything but a read, a
+    write to a private table, or an UPDATE of private columns only.  A write whose
+    table or columns are not recognised counts."""
     if _READ_ONLY.match(statement):
         return False
     written = _WRITTEN_TABLE.match(statement)
-    return written is None or written.group(1).lower() not in private
+    if written is None:
+        return True
+    table = written.group(1).lower()
+    if table in private:
+        return False
+    if columns and table in columns:
+        update = _UPDATE.match(statement)
+        if update is not None:
+            assigned = _ASSIGNED.findall(update.group(2))
+            # Every "=" of the clause must be an assignment we read (none in an expression).
+            if assigned and len(assigned) == update.group(2).count("=") and set(assigned) <= columns[table]:
+                return False
+    return True
 
 
 class Generation:
@@ -433,9 +456,10 @@ def watch_writes(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     private = frozenset(app.extensions.get("page_cache_private_tables", ()))
+    columns = app.extensions.get("page_cache_private_columns", {})
 
     def before_cursor_execute(conn, _cursor, statement, _parameters, _context, _executemany):
-        if writes_shared_data(statement, private):
+        if writes_shared_data(statement, private, columns):
             conn.info[_WROTE] = True
 
     def commit(conn):

@@ -23,15 +23,16 @@ no_store_blueprint(staff_bp)
 def init_app(app: Flask) -> None:
     from app import pagecache
     from app.accounts import cli, personal_data, staff, views  # noqa: F401 (routes)
-    from app.accounts.models import LoginSession
+    from app.accounts.models import LoginSession, User
     from app.contrib import Link, Widget, registry
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     app.cli.add_command(cli.users)
-    # Logins: no page kept for anonymous visitors shows them (user names in reviews
-    # come from the accounts themselves, which are not private).
+    # Logins: no page kept for anonymous visitors shows them.  Accounts are on shared
+    # pages (a reviewer's first name), their time of last login is not.
     pagecache.private_tables(app, LoginSession.__tablename__)
+    pagecache.private_columns(app, User.__tablename__, "last_login_at")
 
     reg = registry(app)
     reg.widget(Widget("nav_end", "accounts/_nav.html", lambda: {}, order=90))

@@ -10,7 +10,7 @@ from flask import template_rendered
 from sqlalchemy import func, select, update
 
 from app import pagecache
-from app.accounts.models import LoginSession
+from app.accounts.models import LoginSession, User
 from app.catalogue.models import Publication, SoftcopyAccess
 from app.extensions import db
 from app.feedback.models import RatingSummary
@@ -99,8 +99,8 @@ def test_a_commit_makes_every_kept_page_new(app, client, publication):
 
 
 def test_writes_to_private_tables_keep_the_kept_pages(app, client, publication, make_user, clock):
-    """A download's log row or a login session kept alive is on no shared page: the kept
-    pages stay; a rating is, so the publication and the results show it at once."""
+    """A download's log row, a login or a login session kept alive is on no shared page:
+    the kept pages stay; a rating is, so the publication and the results show it at once."""
     clock.set(2026, 3, 2, 9, 0, zone="Asia/Makassar")
     make_user()
     reader = app.test_client()
@@ -116,12 +116,16 @@ def test_writes_to_private_tables_keep_the_kept_pages(app, client, publication, 
     assert kept()
     token = csrf_from(reader.get(pages[0]).data)
     assert reader.post(f"/majenekab/katalog/{pid}/unduh", data={"csrf_token": token}).status_code == 303
-    clock.advance(minutes=11)  # the reader's session is kept alive on their next page
+    clock.advance(minutes=11)
+    assert login(app.test_client(), "pengguna@contoh.id").status_code == 302  # another login
+    # and the reader's session is kept alive on their next page
     assert reader.get("/akun/").status_code == 200
     with app.app_context():
         assert db.session.scalar(select(func.count(SoftcopyAccess.id))) == 1
-        touched = db.session.scalar(select(LoginSession.last_seen_at))
-    assert touched.strftime("%H:%M") == "01:11"  # UTC
+        touched = db.session.scalar(select(func.max(LoginSession.last_seen_at)))
+        assert db.session.scalar(select(func.count(LoginSession.id))) == 2
+        assert db.session.scalar(select(User.last_login_at)).strftime("%H:%M") == "01:11"  # UTC
+    assert touched.strftime("%H:%M") == "01:11"
     assert kept()
     rating = post_form(reader, f"/majenekab/katalog/{pid}/penilaian", {"stars": "5"})
     assert rating.status_code == 303
@@ -141,10 +145,18 @@ def test_writes_to_private_tables_keep_the_kept_pages(app, client, publication, 
     ("INSERT INTO softcopy_access_archive (token) VALUES (?)", True),
     ("WITH gone AS (SELECT 1) DELETE FROM softcopy_access", True),
     ("CREATE TABLE softcopy_access (id INTEGER)", True),
+    ("UPDATE user_account SET last_login_at=? WHERE user_account.id = ?", False),
+    ("UPDATE user_account SET last_login_at=%(last_login_at)s::TIMESTAMP WITHOUT TIME ZONE "
+     "WHERE user_account.id = %(user_account_id)s::INTEGER", False),
+    ("UPDATE user_account SET name=?, last_login_at=? WHERE user_account.id = ?", True),
+    ("UPDATE user_account SET last_login_at=CASE WHEN (x = 1) THEN ? END WHERE user_account.id = ?", True),
+    ("INSERT INTO user_account (name, last_login_at) VALUES (?, ?)", True),
+    ("DELETE FROM user_account WHERE user_account.id = ?", True),
 ])
 def test_which_statements_change_shared_pages(statement, shared):
     private = frozenset({"softcopy_access", "queue_counter", "login_session"})
-    assert pagecache.writes_shared_data(statement, private) is shared
+    columns = {"user_account": {"last_login_at"}}
+    assert pagecache.writes_shared_data(statement, private, columns) is shared
 
 
 def test_a_commit_in_another_process_of_the_host_counts(cached_app, publication):
